@@ -1,0 +1,12 @@
+//! Alliance's domain: the records a collaborative alliance keeps, the rules that guard
+//! them, and the calculations the practices rely on. No database, no GraphQL, no I/O.
+
+pub mod access;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod progress;
+pub mod values;
+pub mod validate;
+
+pub use error::DomainError;

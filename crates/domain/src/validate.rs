@@ -1,0 +1,195 @@
+//! Checks on what people type, each naming the input field it is about, so a client
+//! can put the message beside the right box.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::Measure;
+
+/// The longest name or short text we keep.
+pub const MAX_NAME: usize = 200;
+/// The longest statement or narrative we keep (a goal in own words, a note).
+pub const MAX_TEXT: usize = 4000;
+
+/// Trims `value` and requires it to be non-empty and at most `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(DomainError::invalid(field, "must not be blank"));
+    }
+    within(field, trimmed, max)?;
+    Ok(trimmed.to_owned())
+}
+
+/// Like [`required_text`], for a field that may be left out; blank counts as left out.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> DomainResult<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => {
+            within(field, text, max)?;
+            Ok(Some(text.to_owned()))
+        }
+    }
+}
+
+/// Own words are kept verbatim: only checked, never trimmed or rewritten.
+pub fn own_words(field: &str, value: &str) -> DomainResult<String> {
+    if value.trim().is_empty() {
+        return Err(DomainError::invalid(field, "must hold the words as they were said"));
+    }
+    within(field, value, MAX_TEXT)?;
+    Ok(value.to_owned())
+}
+
+fn within(field: &str, value: &str, max: usize) -> DomainResult<()> {
+    if value.chars().count() > max {
+        return Err(DomainError::invalid(field, format!("must be at most {max} characters")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(DomainError::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// A district slug: lower-case letters, digits and dashes, 2 to 63 long.
+pub fn slug(field: &str, value: &str) -> DomainResult<String> {
+    let ok = (2..=63).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(DomainError::invalid(field, "must be 2–63 lower-case letters, digits or dashes"))
+    }
+}
+
+/// A BCP 47 language tag in its common shape (`en`, `es-MX`, `zh-Hant-TW`).
+pub fn language_tag(field: &str, value: &str) -> DomainResult<String> {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(value.to_owned())
+    } else {
+        Err(DomainError::invalid(field, "must be a BCP 47 language tag such as `en` or `es-MX`"))
+    }
+}
+
+/// A grade level: `PK`, `K`, `1`..`12`, or another short label a district uses.
+pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
+    let value = value.trim();
+    let ok = !value.is_empty() && value.len() <= 16 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(DomainError::invalid(field, "must be a short grade label such as `K` or `7`"))
+    }
+}
+
+/// A goal's priority, 1 (highest) to 5.
+pub fn priority(field: &str, value: i32) -> DomainResult<i32> {
+    if (1..=5).contains(&value) {
+        Ok(value)
+    } else {
+        Err(DomainError::invalid(field, "must be between 1 (highest) and 5"))
+    }
+}
+
+/// A measure must have a name, finite numbers and a target that differs from the baseline.
+pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
+    let name = required_text(&format!("{field}.name"), &measure.name, MAX_NAME)?;
+    let unit = optional_text(&format!("{field}.unit"), measure.unit.as_deref(), MAX_NAME)?;
+    for (name, value) in [("baseline", measure.baseline), ("target", measure.target)] {
+        if !value.is_finite() {
+            return Err(DomainError::invalid(format!("{field}.{name}"), "must be a finite number"));
+        }
+    }
+    if measure.baseline == measure.target {
+        return Err(DomainError::invalid(format!("{field}.target"), "must differ from the baseline"));
+    }
+    let moves_up = measure.target > measure.baseline;
+    if moves_up != (measure.direction == crate::values::Direction::Increase) {
+        return Err(DomainError::invalid(
+            format!("{field}.direction"),
+            "must agree with the way from baseline to target",
+        ));
+    }
+    Ok(Measure { name, unit, ..measure })
+}
+
+/// A progress observation has a value, a note, or both; a value must be finite.
+pub fn progress(value: Option<f64>, note: Option<&str>) -> DomainResult<(Option<f64>, Option<String>)> {
+    if value.is_some_and(|v| !v.is_finite()) {
+        return Err(DomainError::invalid("value", "must be a finite number"));
+    }
+    let note = optional_text("note", note, MAX_TEXT)?;
+    if value.is_none() && note.is_none() {
+        return Err(DomainError::invalid("value", "a progress entry needs a value, a note, or both"));
+    }
+    Ok((value, note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Direction;
+
+    #[test]
+    fn blank_names_are_refused_and_others_trimmed() {
+        assert!(required_text("name", "   ", MAX_NAME).is_err());
+        assert_eq!(required_text("name", "  Rosa ", MAX_NAME).unwrap(), "Rosa");
+    }
+
+    #[test]
+    fn own_words_are_kept_exactly_as_said() {
+        let words = "  I want to feel okay at lunch  ";
+        assert_eq!(own_words("ownWords", words).unwrap(), words);
+        assert!(own_words("ownWords", " \n ").is_err());
+    }
+
+    #[test]
+    fn language_tags_follow_bcp_47_shape() {
+        assert!(language_tag("l", "en").is_ok());
+        assert!(language_tag("l", "es-MX").is_ok());
+        assert!(language_tag("l", "zh-Hant-TW").is_ok());
+        assert!(language_tag("l", "english please").is_err());
+        assert!(language_tag("l", "").is_err());
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words_with_dashes() {
+        assert!(slug("slug", "oak-valley").is_ok());
+        assert!(slug("slug", "Oak Valley").is_err());
+        assert!(slug("slug", "-oak").is_err());
+    }
+
+    #[test]
+    fn a_progress_entry_needs_a_value_or_a_note() {
+        assert!(progress(None, None).is_err());
+        assert!(progress(None, Some("  ")).is_err());
+        assert!(progress(Some(f64::NAN), None).is_err());
+        assert_eq!(progress(Some(3.0), None).unwrap(), (Some(3.0), None));
+        assert_eq!(progress(None, Some("a calm week")).unwrap(), (None, Some("a calm week".into())));
+    }
+
+    #[test]
+    fn a_measure_must_point_the_way_it_says() {
+        let m = Measure {
+            name: "tardies".into(),
+            unit: None,
+            baseline: 5.0,
+            target: 1.0,
+            direction: Direction::Increase,
+            target_date: None,
+        };
+        assert!(measure("measure", m.clone()).is_err());
+        assert!(measure("measure", Measure { direction: Direction::Decrease, ..m.clone() }).is_ok());
+        assert!(measure("measure", Measure { target: 5.0, ..m }).is_err());
+    }
+
+    #[test]
+    fn priority_runs_from_one_to_five() {
+        assert!(priority("priority", 0).is_err());
+        assert!(priority("priority", 3).is_ok());
+    }
+}
