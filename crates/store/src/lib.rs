@@ -1,1 +1,117 @@
-//! placeholder
+//! Alliance's persistence: SeaORM entities and the repositories that read and write
+//! them. Rows become domain records at this crate's edge; every read takes the
+//! viewer's [`ReadScope`](alliance_domain::access::ReadScope) into its query.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use alliance_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, TransactionTrait};
+
+pub use sea_orm::DatabaseTransaction as Tx;
+
+mod convert;
+mod entities;
+mod error;
+mod scope;
+
+pub mod alliances;
+pub mod audit;
+pub mod districts;
+pub mod goals;
+pub mod members;
+pub mod persons;
+pub mod progress;
+pub mod schools;
+pub mod students;
+
+pub use error::StoreResult;
+
+/// A slice of an ordered list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// The database, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created when
+    /// missing and opened with WAL, foreign keys and a busy timeout.
+    pub async fn connect(url: &str) -> Result<Self, sea_orm::DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        let mut db = Database::connect(options).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self { db, statements })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), sea_orm::DbErr> {
+        Migrator::up(&self.db, None).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    /// The connection, for reads.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        self.db.begin().await.map_err(error::to_domain)
+    }
+
+    /// How many SQL statements this store has run, for tests and metrics.
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Which database this is: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Sqlite => "sqlite",
+            sea_orm::DatabaseBackend::Postgres => "postgres",
+            _ => "other",
+        }
+    }
+
+    /// Closes the pool, so a SQLite file is checkpointed and released.
+    pub async fn close(self) -> Result<(), sea_orm::DbErr> {
+        self.db.close().await
+    }
+}
+
+/// The current time at the precision both databases keep (microseconds), so a record
+/// reads back exactly as it was written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,152 @@
+//! Alliances and the history of their phases.
+
+use alliance_domain::DomainError;
+use alliance_domain::access::ReadScope;
+use alliance_domain::ids::{AllianceId, DistrictId, PhaseChangeId, SchoolId, StudentId};
+use alliance_domain::model::{Alliance, PhaseChange};
+use alliance_domain::values::{AlliancePhase, AllianceStatus};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select, Set};
+use tracing::instrument;
+
+use crate::entities::{alliance, phase_change, student};
+use crate::error::{IntoDomain, StoreResult};
+use crate::{convert, scope};
+
+async fn load(db: &impl ConnectionTrait, query: Select<alliance::Entity>) -> StoreResult<Vec<Alliance>> {
+    let rows = query
+        .find_also_related(student::Entity)
+        .order_by_asc(alliance::Column::CreatedAt)
+        .order_by_asc(alliance::Column::Id)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter()
+        .map(|(a, s)| {
+            let school = s.map(|s| SchoolId(s.school_id)).ok_or(DomainError::Unexpected("alliance without student".into()))?;
+            convert::alliance(a, school)
+        })
+        .collect()
+}
+
+/// The alliances among `ids` that `scope` reaches.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn by_ids(db: &impl ConnectionTrait, scope: &ReadScope, ids: &[AllianceId]) -> StoreResult<Vec<Alliance>> {
+    let query = alliance::Entity::find()
+        .filter(scope::alliances(scope))
+        .filter(alliance::Column::Id.is_in(ids.iter().map(|id| id.0)));
+    load(db, query).await
+}
+
+/// Every alliance of the students among `students` that `scope` reaches, oldest first.
+#[instrument(skip(db, students), fields(count = students.len()))]
+pub async fn for_students(db: &impl ConnectionTrait, scope: &ReadScope, students: &[StudentId]) -> StoreResult<Vec<Alliance>> {
+    let query = alliance::Entity::find()
+        .filter(scope::alliances(scope))
+        .filter(alliance::Column::StudentId.is_in(students.iter().map(|id| id.0)));
+    load(db, query).await
+}
+
+/// An alliance of the district whether or not the viewer may read it, for deciding
+/// whether a change to it is allowed.
+#[instrument(skip(db))]
+pub async fn in_district(db: &impl ConnectionTrait, district: DistrictId, id: AllianceId) -> StoreResult<Option<Alliance>> {
+    let query = alliance::Entity::find_by_id(id.0).filter(alliance::Column::DistrictId.eq(district.0));
+    Ok(load(db, query).await?.into_iter().next())
+}
+
+/// Opens an alliance for a student, recording its first phase. A student with an
+/// alliance that is not closed cannot have a second one.
+#[instrument(skip(db))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    student: StudentId,
+    school: SchoolId,
+    phase: AlliancePhase,
+    by: &str,
+) -> StoreResult<Alliance> {
+    let now = crate::now();
+    let row = alliance::ActiveModel {
+        id: Set(AllianceId::new().0),
+        district_id: Set(district.0),
+        student_id: Set(student.0),
+        status: Set(AllianceStatus::Active.as_str().to_owned()),
+        phase: Set(phase.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match crate::error::to_domain(e) {
+        DomainError::Conflict(_) => DomainError::Conflict("this student already has an open alliance".into()),
+        other => other,
+    })?;
+    record_phase(db, AllianceId(row.id), None, phase, None, by).await?;
+    convert::alliance(row, school)
+}
+
+/// Moves an alliance to `phase` (recording the change when it is one) and `status`.
+#[instrument(skip(db, current))]
+pub async fn change(
+    db: &impl ConnectionTrait,
+    current: &Alliance,
+    phase: AlliancePhase,
+    status: AllianceStatus,
+    reason: Option<String>,
+    by: &str,
+) -> StoreResult<Alliance> {
+    let now = crate::now();
+    let row = alliance::ActiveModel {
+        id: Set(current.id.0),
+        phase: Set(phase.as_str().to_owned()),
+        status: Set(status.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map_err(|e| match crate::error::to_domain(e) {
+        DomainError::Conflict(_) => DomainError::Conflict("this student already has another open alliance".into()),
+        other => other,
+    })?;
+    if phase != current.phase {
+        record_phase(db, current.id, Some(current.phase), phase, reason, by).await?;
+    }
+    convert::alliance(row, current.school_id)
+}
+
+async fn record_phase(
+    db: &impl ConnectionTrait,
+    alliance: AllianceId,
+    from: Option<AlliancePhase>,
+    to: AlliancePhase,
+    reason: Option<String>,
+    by: &str,
+) -> StoreResult<()> {
+    phase_change::ActiveModel {
+        id: Set(PhaseChangeId::new().0),
+        alliance_id: Set(alliance.0),
+        from_phase: Set(from.map(|p| p.as_str().to_owned())),
+        to_phase: Set(to.as_str().to_owned()),
+        reason: Set(reason),
+        changed_at: Set(crate::now()),
+        changed_by: Set(by.to_owned()),
+    }
+    .insert(db)
+    .await
+    .domain()?;
+    Ok(())
+}
+
+/// The phase history of each alliance among `ids`, oldest first.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn phase_history(db: &impl ConnectionTrait, ids: &[AllianceId]) -> StoreResult<Vec<PhaseChange>> {
+    let rows = phase_change::Entity::find()
+        .filter(phase_change::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(phase_change::Column::ChangedAt)
+        .order_by_asc(phase_change::Column::Id)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter().map(convert::phase_change).collect()
+}

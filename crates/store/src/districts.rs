@@ -1,0 +1,47 @@
+//! Districts: the tenants.
+
+use alliance_domain::ids::DistrictId;
+use alliance_domain::model::{District, DistrictSettings};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use tracing::instrument;
+
+use crate::convert;
+use crate::entities::district;
+use crate::error::{IntoDomain, StoreResult};
+
+/// The district whose tokens carry `slug`.
+#[instrument(skip(db))]
+pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<Option<District>> {
+    let row = district::Entity::find().filter(district::Column::Slug.eq(slug)).one(db).await.domain()?;
+    Ok(row.map(convert::district))
+}
+
+/// The district with `id`.
+#[instrument(skip(db))]
+pub async fn by_id(db: &impl ConnectionTrait, id: DistrictId) -> StoreResult<Option<District>> {
+    Ok(district::Entity::find_by_id(id.0).one(db).await.domain()?.map(convert::district))
+}
+
+/// Creates a district with the default settings; a taken slug is a conflict.
+#[instrument(skip(db))]
+pub async fn create(db: &impl ConnectionTrait, slug: &str, name: &str) -> StoreResult<District> {
+    let settings = DistrictSettings::default();
+    let now = crate::now();
+    let row = district::ActiveModel {
+        id: Set(DistrictId::new().0),
+        slug: Set(slug.to_owned()),
+        name: Set(name.to_owned()),
+        min_group_size: Set(settings.min_group_size),
+        feedback_cadence_days: Set(settings.feedback_cadence_days),
+        data_share_cadence_days: Set(settings.data_share_cadence_days),
+        reflection_cadence_days: Set(settings.reflection_cadence_days),
+        concern_item_threshold: Set(settings.concern_item_threshold),
+        concern_drop_threshold: Set(settings.concern_drop_threshold),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .domain()?;
+    Ok(convert::district(row))
+}

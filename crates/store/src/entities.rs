@@ -1,0 +1,293 @@
+//! SeaORM entities, one per table. They never leave this crate: repositories turn
+//! them into domain records.
+
+/// The `districts` table.
+pub mod district {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "districts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub slug: String,
+        pub name: String,
+        pub min_group_size: i32,
+        pub feedback_cadence_days: i32,
+        pub data_share_cadence_days: i32,
+        pub reflection_cadence_days: i32,
+        pub concern_item_threshold: i32,
+        pub concern_drop_threshold: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `schools` table.
+pub mod school {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "schools")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub name: String,
+        pub external_ids: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `persons` table.
+pub mod person {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "persons")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub display_name: String,
+        pub preferred_language: String,
+        pub contact_preferences: Option<String>,
+        pub external_ids: String,
+        pub subject: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `students` table.
+pub mod student {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "students")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub school_id: Uuid,
+        pub person_id: Uuid,
+        pub name: String,
+        pub preferred_name: Option<String>,
+        pub pronouns: Option<String>,
+        pub grade_level: String,
+        pub preferred_language: String,
+        pub external_ids: String,
+        pub sort_name: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `alliances` table.
+pub mod alliance {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "alliances")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub student_id: Uuid,
+        pub status: String,
+        pub phase: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::student::Entity", from = "Column::StudentId", to = "super::student::Column::Id")]
+        Student,
+    }
+
+    impl Related<super::student::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Student.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `alliance_phase_changes` table.
+pub mod phase_change {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "alliance_phase_changes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub from_phase: Option<String>,
+        pub to_phase: String,
+        pub reason: Option<String>,
+        pub changed_at: DateTimeUtc,
+        pub changed_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `alliance_members` table.
+pub mod member {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "alliance_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub person_id: Uuid,
+        pub role: String,
+        pub relationship: Option<String>,
+        pub family_identified: bool,
+        pub joined_at: DateTimeUtc,
+        pub left_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `goals` table.
+pub mod goal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub own_words: String,
+        pub expressed_by: Uuid,
+        pub summary: Option<String>,
+        pub domain: String,
+        pub priority: i32,
+        pub status: String,
+        pub achievement_status: String,
+        pub measure_name: Option<String>,
+        pub measure_unit: Option<String>,
+        pub measure_baseline: Option<f64>,
+        pub measure_target: Option<f64>,
+        pub measure_direction: Option<String>,
+        pub measure_target_date: Option<Date>,
+        pub version: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `goal_revisions` table.
+pub mod goal_revision {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "goal_revisions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub goal_id: Uuid,
+        pub version: i32,
+        pub revised_at: DateTimeUtc,
+        pub revised_by: String,
+        pub before: String,
+        pub after: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `progress_entries` table.
+pub mod progress_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "progress_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub goal_id: Uuid,
+        pub observed_at: DateTimeUtc,
+        pub recorded_by: Option<Uuid>,
+        pub recorded_by_subject: String,
+        pub value: Option<f64>,
+        pub note: Option<String>,
+        pub source: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `audit_events` table.
+pub mod audit_event {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub occurred_at: DateTimeUtc,
+        pub subject: String,
+        pub roles: String,
+        pub action: String,
+        pub entity_type: String,
+        pub entity_id: Option<String>,
+        pub student_id: Option<Uuid>,
+        pub request_id: Option<String>,
+        pub operation_name: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,87 @@
+//! Who is in each alliance, and since when.
+
+use alliance_domain::DomainError;
+use alliance_domain::ids::{AllianceId, MemberId, PersonId};
+use alliance_domain::model::AllianceMember;
+use alliance_domain::values::MemberRole;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use tracing::instrument;
+
+use crate::convert;
+use crate::entities::member;
+use crate::error::{IntoDomain, StoreResult};
+
+/// A person joining an alliance.
+#[derive(Clone, Debug)]
+pub struct NewMember {
+    pub alliance_id: AllianceId,
+    pub person_id: PersonId,
+    pub role: MemberRole,
+    pub relationship: Option<String>,
+    pub family_identified: bool,
+}
+
+/// The members, past and present, of each alliance among `ids`, in order of joining.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[AllianceId]) -> StoreResult<Vec<AllianceMember>> {
+    let rows = member::Entity::find()
+        .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(member::Column::JoinedAt)
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter().map(convert::member).collect()
+}
+
+/// The memberships among `ids`; the caller checks the alliance is in reach.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[MemberId]) -> StoreResult<Vec<AllianceMember>> {
+    let rows = member::Entity::find().filter(member::Column::Id.is_in(ids.iter().map(|id| id.0))).all(db).await.domain()?;
+    rows.into_iter().map(convert::member).collect()
+}
+
+/// Whether `person` is an active member of `alliance`.
+#[instrument(skip(db))]
+pub async fn is_active(db: &impl ConnectionTrait, alliance: AllianceId, person: PersonId) -> StoreResult<bool> {
+    let count = member::Entity::find()
+        .filter(member::Column::AllianceId.eq(alliance.0))
+        .filter(member::Column::PersonId.eq(person.0))
+        .filter(member::Column::LeftAt.is_null())
+        .count(db)
+        .await
+        .domain()?;
+    Ok(count > 0)
+}
+
+/// Adds a member; a person can be an active member of an alliance only once.
+#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<AllianceMember> {
+    let row = member::ActiveModel {
+        id: Set(MemberId::new().0),
+        alliance_id: Set(new.alliance_id.0),
+        person_id: Set(new.person_id.0),
+        role: Set(new.role.as_str().to_owned()),
+        relationship: Set(new.relationship),
+        family_identified: Set(new.family_identified),
+        joined_at: Set(crate::now()),
+        left_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match crate::error::to_domain(e) {
+        DomainError::Conflict(_) => DomainError::Conflict("this person is already an active member of the alliance".into()),
+        other => other,
+    })?;
+    convert::member(row)
+}
+
+/// Marks a member as having left; their history stays.
+#[instrument(skip(db))]
+pub async fn remove(db: &impl ConnectionTrait, id: MemberId) -> StoreResult<AllianceMember> {
+    let row = member::ActiveModel { id: Set(id.0), left_at: Set(Some(crate::now())), ..Default::default() }
+        .update(db)
+        .await
+        .domain()?;
+    convert::member(row)
+}

@@ -1,0 +1,66 @@
+//! The district's directory of people who can be alliance members.
+
+use alliance_domain::ids::{DistrictId, PersonId};
+use alliance_domain::model::{ExternalIds, Person};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use tracing::instrument;
+
+use crate::convert;
+use crate::entities::person;
+use crate::error::{IntoDomain, StoreResult};
+
+/// A person to add to the directory.
+#[derive(Clone, Debug)]
+pub struct NewPerson {
+    pub district_id: DistrictId,
+    pub display_name: String,
+    pub preferred_language: String,
+    pub contact_preferences: Option<String>,
+    pub external_ids: ExternalIds,
+    pub subject: Option<String>,
+}
+
+/// The person who signs in as `subject`.
+#[instrument(skip(db))]
+pub async fn by_subject(db: &impl ConnectionTrait, district: DistrictId, subject: &str) -> StoreResult<Option<Person>> {
+    let row = person::Entity::find()
+        .filter(person::Column::DistrictId.eq(district.0))
+        .filter(person::Column::Subject.eq(subject))
+        .one(db)
+        .await
+        .domain()?;
+    Ok(row.map(convert::person))
+}
+
+/// The district's people among `ids`.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn by_ids(db: &impl ConnectionTrait, district: DistrictId, ids: &[PersonId]) -> StoreResult<Vec<Person>> {
+    let rows = person::Entity::find()
+        .filter(person::Column::DistrictId.eq(district.0))
+        .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
+    Ok(rows.into_iter().map(convert::person).collect())
+}
+
+/// Adds a person; a subject already taken in the district is a conflict.
+#[instrument(skip(db, new), fields(district = %new.district_id))]
+pub async fn create(db: &impl ConnectionTrait, new: NewPerson) -> StoreResult<Person> {
+    let now = crate::now();
+    let row = person::ActiveModel {
+        id: Set(PersonId::new().0),
+        district_id: Set(new.district_id.0),
+        display_name: Set(new.display_name),
+        preferred_language: Set(new.preferred_language),
+        contact_preferences: Set(new.contact_preferences),
+        external_ids: Set(convert::external_ids_json(&new.external_ids)),
+        subject: Set(new.subject),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .domain()?;
+    Ok(convert::person(row))
+}

@@ -1,0 +1,119 @@
+//! Progress entries: numbers, narrative, or both.
+
+use std::collections::HashMap;
+
+use alliance_domain::ids::{GoalId, PersonId, ProgressEntryId};
+use alliance_domain::model::ProgressEntry;
+use alliance_domain::progress::Observation;
+use alliance_domain::values::ProgressSource;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use tracing::instrument;
+
+use crate::convert;
+use crate::entities::progress_entry;
+use crate::error::{IntoDomain, StoreResult};
+
+/// An observation to record.
+#[derive(Clone, Debug)]
+pub struct NewProgress {
+    pub goal_id: GoalId,
+    pub observed_at: DateTime<Utc>,
+    pub recorded_by: Option<PersonId>,
+    pub recorded_by_subject: String,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    pub source: ProgressSource,
+}
+
+/// Records an observation.
+#[instrument(skip(db, new), fields(goal = %new.goal_id))]
+pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<ProgressEntry> {
+    let row = progress_entry::ActiveModel {
+        id: Set(ProgressEntryId::new().0),
+        goal_id: Set(new.goal_id.0),
+        observed_at: Set(new.observed_at),
+        recorded_by: Set(new.recorded_by.map(|p| p.0)),
+        recorded_by_subject: Set(new.recorded_by_subject),
+        value: Set(new.value),
+        note: Set(new.note),
+        source: Set(new.source.as_str().to_owned()),
+        created_at: Set(crate::now()),
+    }
+    .insert(db)
+    .await
+    .domain()?;
+    convert::progress_entry(row)
+}
+
+/// The newest `take` entries of each goal among `ids`, newest first, in one statement.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn newest(db: &impl ConnectionTrait, ids: &[GoalId], take: u64) -> StoreResult<Vec<ProgressEntry>> {
+    let ranked = Query::select()
+        .column(Asterisk)
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY observed_at DESC, id DESC)"),
+            Alias::new("rank_in_goal"),
+        )
+        .from(progress_entry::Entity)
+        .and_where(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .to_owned();
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(ranked, Alias::new("ranked"))
+        .and_where(Expr::col(Alias::new("rank_in_goal")).lte(take as i64))
+        .order_by(Alias::new("goal_id"), sea_orm::Order::Asc)
+        .order_by(Alias::new("rank_in_goal"), sea_orm::Order::Asc)
+        .to_owned();
+    let statement = db.get_database_backend().build(&outer);
+    let rows = progress_entry::Entity::find().from_raw_sql(statement).all(db).await.domain()?;
+    rows.into_iter().map(convert::progress_entry).collect()
+}
+
+/// How many entries each goal among `ids` has.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn counts(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<HashMap<GoalId, u64>> {
+    let rows: Vec<(uuid::Uuid, i64)> = progress_entry::Entity::find()
+        .select_only()
+        .column(progress_entry::Column::GoalId)
+        .column_as(progress_entry::Column::Id.count(), "entries")
+        .filter(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .group_by(progress_entry::Column::GoalId)
+        .into_tuple()
+        .all(db)
+        .await
+        .domain()?;
+    Ok(rows.into_iter().map(|(goal, n)| (GoalId(goal), u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// Every observation (time and value) of each goal among `ids`, for summaries.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn observations(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Vec<(GoalId, Observation)>> {
+    let rows: Vec<(uuid::Uuid, DateTime<Utc>, Option<f64>)> = progress_entry::Entity::find()
+        .select_only()
+        .column(progress_entry::Column::GoalId)
+        .column(progress_entry::Column::ObservedAt)
+        .column(progress_entry::Column::Value)
+        .filter(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(progress_entry::Column::ObservedAt)
+        .into_tuple()
+        .all(db)
+        .await
+        .domain()?;
+    Ok(rows
+        .into_iter()
+        .map(|(goal, observed_at, value)| (GoalId(goal), Observation { observed_at, value }))
+        .collect())
+}
+
+/// The entries among `ids`; the caller checks the alliance is in reach.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[ProgressEntryId]) -> StoreResult<Vec<ProgressEntry>> {
+    let rows = progress_entry::Entity::find()
+        .filter(progress_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter().map(convert::progress_entry).collect()
+}

@@ -1,0 +1,69 @@
+//! A viewer's [`ReadScope`] as SQL conditions, so reads never load what is out of reach.
+
+use alliance_domain::access::ReadScope;
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::entities::{alliance, member, student};
+
+fn nothing() -> Condition {
+    Condition::all().add(Expr::cust("1 = 0"))
+}
+
+fn active_memberships(person: uuid::Uuid) -> SelectStatement {
+    Query::select()
+        .column(member::Column::AllianceId)
+        .from(member::Entity)
+        .and_where(member::Column::PersonId.eq(person))
+        .and_where(member::Column::LeftAt.is_null())
+        .to_owned()
+}
+
+/// Students the scope reaches.
+pub(crate) fn students(scope: &ReadScope) -> Condition {
+    let in_district = Condition::all().add(student::Column::DistrictId.eq(scope.district_id.0));
+    if scope.whole_district {
+        return in_district;
+    }
+    if scope.is_empty() {
+        return nothing();
+    }
+    let mut reach = Condition::any();
+    if !scope.schools.is_empty() {
+        reach = reach.add(student::Column::SchoolId.is_in(scope.schools.iter().map(|s| s.0)));
+    }
+    if let Some(person) = scope.member {
+        let students_of_memberships = Query::select()
+            .column(alliance::Column::StudentId)
+            .from(alliance::Entity)
+            .and_where(alliance::Column::Id.in_subquery(active_memberships(person.0)))
+            .to_owned();
+        reach = reach.add(student::Column::Id.in_subquery(students_of_memberships));
+    }
+    in_district.add(reach)
+}
+
+/// Alliances the scope reaches: all of a reachable school's, or those the viewer is an
+/// active member of.
+pub(crate) fn alliances(scope: &ReadScope) -> Condition {
+    let in_district = Condition::all().add(alliance::Column::DistrictId.eq(scope.district_id.0));
+    if scope.whole_district {
+        return in_district;
+    }
+    if scope.is_empty() {
+        return nothing();
+    }
+    let mut reach = Condition::any();
+    if !scope.schools.is_empty() {
+        let students_of_schools = Query::select()
+            .column(student::Column::Id)
+            .from(student::Entity)
+            .and_where(student::Column::SchoolId.is_in(scope.schools.iter().map(|s| s.0)))
+            .to_owned();
+        reach = reach.add(alliance::Column::StudentId.in_subquery(students_of_schools));
+    }
+    if let Some(person) = scope.member {
+        reach = reach.add(alliance::Column::Id.in_subquery(active_memberships(person.0)));
+    }
+    in_district.add(reach)
+}
