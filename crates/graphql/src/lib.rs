@@ -1,1 +1,76 @@
-//! placeholder
+//! Alliance's GraphQL API: the schema, its resolvers, data loaders and the access
+//! control every resolver goes through.
+
+mod context;
+mod error;
+mod ids;
+mod loaders;
+mod mutations;
+mod pagination;
+mod query;
+mod types;
+
+use alliance_store::{Store, audit};
+use async_graphql::{EmptySubscription, Schema, ServerError};
+
+pub use context::{Authentication, Credentials};
+pub use mutations::MutationRoot;
+pub use query::QueryRoot;
+
+/// The schema type.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Limits that keep one request from exhausting the service.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub depth: usize,
+    pub complexity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { depth: 12, complexity: 5_000 }
+    }
+}
+
+/// Builds the schema.
+pub fn build_schema(limits: Limits) -> AppSchema {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.depth * 4)
+        .finish()
+}
+
+/// The schema's SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(Limits::default()).sdl()
+}
+
+/// Executes one request as the given caller, then writes the audit events of the
+/// student records it read. If those cannot be written, the response is withheld: no
+/// read of a child's records goes unrecorded.
+pub async fn execute(
+    schema: &AppSchema,
+    store: &Store,
+    request: async_graphql::Request,
+    auth: Authentication,
+    request_id: String,
+) -> async_graphql::Response {
+    let operation_name = request.operation_name.clone();
+    let state = std::sync::Arc::new(context::RequestState::new(store.clone(), auth, request_id, operation_name).await);
+    let response = schema.execute(request.data(StateHandle(std::sync::Arc::clone(&state)))).await;
+    let reads = state.take_reads();
+    if let Err(error) = audit::record(store.db(), &reads).await {
+        tracing::error!(%error, "could not write the audit log; withholding the response");
+        let mut error = ServerError::new("internal error", None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", "INTERNAL");
+        error.extensions = Some(extensions);
+        return async_graphql::Response::from_errors(vec![error]);
+    }
+    response
+}
+
+/// Shares the request state between the executor and the audit flush.
+pub(crate) struct StateHandle(pub std::sync::Arc<context::RequestState>);

@@ -33,17 +33,18 @@ pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreRe
 }
 
 /// A page of the events about one student, newest first, and how many there are.
-#[instrument(skip(db))]
+#[instrument(skip(db, page))]
 pub async fn for_student(
     db: &impl ConnectionTrait,
     district: DistrictId,
     student: StudentId,
-    page: Page,
+    page: impl FnOnce(u64) -> Page,
 ) -> StoreResult<(Vec<AuditEvent>, u64)> {
     let query = audit_event::Entity::find()
         .filter(audit_event::Column::DistrictId.eq(district.0))
         .filter(audit_event::Column::StudentId.eq(student.0));
     let total = query.clone().count(db).await.domain()?;
+    let page = page(total);
     let rows = query
         .order_by_desc(audit_event::Column::OccurredAt)
         .order_by_desc(audit_event::Column::Id)

@@ -18,6 +18,7 @@ mod scope;
 
 pub mod alliances;
 pub mod audit;
+pub mod demo;
 pub mod districts;
 pub mod goals;
 pub mod members;
@@ -25,10 +26,13 @@ pub mod persons;
 pub mod progress;
 pub mod schools;
 pub mod students;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use error::StoreResult;
 
-/// A slice of an ordered list.
+/// A slice of an ordered list. List functions take a closure from the list's total to
+/// the page, since a page counted from the end (`last: 5`) depends on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
     pub offset: u64,
@@ -114,4 +118,9 @@ impl Store {
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// Commits a transaction begun with [`Store::begin`].
+pub async fn commit(tx: Tx) -> StoreResult<()> {
+    tx.commit().await.map_err(error::to_domain)
 }

@@ -10,10 +10,11 @@ use crate::error::{IntoDomain, StoreResult};
 use crate::{Page, convert};
 
 /// A page of the district's schools by name, and how many there are.
-#[instrument(skip(db))]
-pub async fn list(db: &impl ConnectionTrait, district: DistrictId, page: Page) -> StoreResult<(Vec<School>, u64)> {
+#[instrument(skip(db, page))]
+pub async fn list(db: &impl ConnectionTrait, district: DistrictId, page: impl FnOnce(u64) -> Page) -> StoreResult<(Vec<School>, u64)> {
     let query = school::Entity::find().filter(school::Column::DistrictId.eq(district.0));
     let total = query.clone().count(db).await.domain()?;
+    let page = page(total);
     let rows = query
         .order_by_asc(school::Column::Name)
         .order_by_asc(school::Column::Id)

@@ -59,10 +59,11 @@ fn filtered(filter: &StudentFilter) -> Condition {
 
 /// A page of the students in `scope` matching `filter`, by preferred name, and how many
 /// match in all.
-#[instrument(skip(db))]
-pub async fn list(db: &impl ConnectionTrait, scope: &ReadScope, filter: &StudentFilter, page: Page) -> StoreResult<(Vec<Student>, u64)> {
+#[instrument(skip(db, page))]
+pub async fn list(db: &impl ConnectionTrait, scope: &ReadScope, filter: &StudentFilter, page: impl FnOnce(u64) -> Page) -> StoreResult<(Vec<Student>, u64)> {
     let query = student::Entity::find().filter(scope::students(scope)).filter(filtered(filter));
     let total = query.clone().count(db).await.domain()?;
+    let page = page(total);
     let rows = query
         .order_by_asc(student::Column::SortName)
         .order_by_asc(student::Column::Id)

@@ -1,0 +1,173 @@
+//! Data loaders: every edge a list can fan out on is loaded in one statement per batch,
+//! whatever the number of parents, and always inside the viewer's scope.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use alliance_domain::DomainError;
+use alliance_domain::access::{ReadScope, Viewer};
+use alliance_domain::ids::*;
+use alliance_domain::model::*;
+use alliance_domain::progress::Observation;
+use alliance_store::{Store, alliances, goals, members, persons, progress, schools, students};
+use async_graphql::dataloader::Loader;
+
+/// Loads for one viewer: the batch functions share the store and the viewer's scope.
+pub struct Batch {
+    store: Store,
+    scope: ReadScope,
+}
+
+impl Batch {
+    pub(crate) fn new(store: Store, viewer: &Viewer) -> Self {
+        Self { store, scope: viewer.read_scope() }
+    }
+}
+
+/// A loader's error: shared, since one failure answers every key in the batch.
+pub type LoadError = Arc<DomainError>;
+
+/// Every alliance of a student.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AlliancesOf(pub StudentId);
+/// Every member, past and present, of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MembersOf(pub AllianceId);
+/// The phase history of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PhasesOf(pub AllianceId);
+/// The goals of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GoalsOf(pub AllianceId);
+/// The revisions of a goal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOf(pub GoalId);
+/// The newest `take` progress entries of a goal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NewestProgress {
+    pub goal: GoalId,
+    pub take: u64,
+}
+/// How many progress entries a goal has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProgressCount(pub GoalId);
+/// Every observation of a goal, for its summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ObservationsOf(pub GoalId);
+
+fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    items.into_iter().map(|v| (key(&v), v)).collect()
+}
+
+fn grouped<K: Eq + Hash + Copy, V>(keys: &[K], items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut groups: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for item in items {
+        groups.entry(key(&item)).or_default().push(item);
+    }
+    groups
+}
+
+macro_rules! loader {
+    ($key:ty => $value:ty, |$this:ident, $keys:ident| $body:expr) => {
+        impl Loader<$key> for Batch {
+            type Value = $value;
+            type Error = LoadError;
+
+            async fn load(&self, $keys: &[$key]) -> Result<HashMap<$key, $value>, LoadError> {
+                let $this = self;
+                let result: Result<HashMap<$key, $value>, DomainError> = async { $body }.await;
+                result.map_err(Arc::new)
+            }
+        }
+    };
+}
+
+loader!(SchoolId => School, |this, keys| {
+    let rows = schools::by_ids(this.store.db(), this.scope.district_id, keys).await?;
+    Ok(by_key(rows, |s| s.id))
+});
+
+loader!(PersonId => Person, |this, keys| {
+    let rows = persons::by_ids(this.store.db(), this.scope.district_id, keys).await?;
+    Ok(by_key(rows, |p| p.id))
+});
+
+loader!(StudentId => Student, |this, keys| {
+    let rows = students::by_ids(this.store.db(), &this.scope, keys).await?;
+    Ok(by_key(rows, |s| s.id))
+});
+
+loader!(AllianceId => Alliance, |this, keys| {
+    let rows = alliances::by_ids(this.store.db(), &this.scope, keys).await?;
+    Ok(by_key(rows, |a| a.id))
+});
+
+loader!(AlliancesOf => Vec<Alliance>, |this, keys| {
+    let students: Vec<StudentId> = keys.iter().map(|k| k.0).collect();
+    let rows = alliances::for_students(this.store.db(), &this.scope, &students).await?;
+    Ok(grouped(keys, rows, |a| AlliancesOf(a.student_id)))
+});
+
+loader!(MembersOf => Vec<AllianceMember>, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = members::for_alliances(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |m| MembersOf(m.alliance_id)))
+});
+
+loader!(PhasesOf => Vec<PhaseChange>, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = alliances::phase_history(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |p| PhasesOf(p.alliance_id)))
+});
+
+loader!(GoalsOf => Vec<Goal>, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = goals::for_alliances(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |g| GoalsOf(g.alliance_id)))
+});
+
+loader!(RevisionsOf => Vec<GoalRevision>, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let rows = goals::revisions(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |r| RevisionsOf(r.goal_id)))
+});
+
+loader!(NewestProgress => Vec<ProgressEntry>, |this, keys| {
+    // One statement per distinct page size; a page of goals asks for one size.
+    let mut result = HashMap::new();
+    let mut takes: Vec<u64> = keys.iter().map(|k| k.take).collect();
+    takes.sort_unstable();
+    takes.dedup();
+    for take in takes {
+        let goals: Vec<GoalId> = keys.iter().filter(|k| k.take == take).map(|k| k.goal).collect();
+        let rows = progress::newest(this.store.db(), &goals, take).await?;
+        let mut groups = grouped(&goals, rows, |p| p.goal_id);
+        for goal in goals {
+            result.insert(NewestProgress { goal, take }, groups.remove(&goal).unwrap_or_default());
+        }
+    }
+    Ok(result)
+});
+
+loader!(ProgressCount => u64, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let counts = progress::counts(this.store.db(), &ids).await?;
+    Ok(keys.iter().map(|k| (*k, counts.get(&k.0).copied().unwrap_or(0))).collect())
+});
+
+loader!(ObservationsOf => Vec<Observation>, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let rows = progress::observations(this.store.db(), &ids).await?;
+    let mut groups: HashMap<ObservationsOf, Vec<Observation>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (goal, observation) in rows {
+        groups.entry(ObservationsOf(goal)).or_default().push(observation);
+    }
+    Ok(groups)
+});
+
+loader!(GoalId => Goal, |this, keys| {
+    // Reached only through an alliance already in the viewer's scope.
+    let rows = goals::by_ids(this.store.db(), keys).await?;
+    Ok(by_key(rows, |g| g.id))
+});

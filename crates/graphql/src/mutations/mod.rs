@@ -1,0 +1,103 @@
+//! The write side: every mutation takes one `input`, checks the viewer may make the
+//! change, makes it and its audit event in one transaction, and answers with a payload
+//! whose `userErrors` say what the user can fix.
+
+mod alliances;
+mod directory;
+mod goals;
+
+use alliance_domain::DomainError;
+use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
+use alliance_domain::ids::{AllianceId, StudentId};
+use alliance_domain::model::Alliance;
+use alliance_domain::values::AuditAction;
+use alliance_store::{Tx, alliances as alliance_repo, audit, members};
+use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
+use uuid::Uuid;
+
+use crate::context::RequestContext;
+use crate::error::{ApiResult, code, to_graphql};
+use crate::ids;
+
+pub use alliances::AllianceMutations;
+pub use directory::DirectoryMutations;
+pub use goals::GoalMutations;
+
+/// Mutations.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(DirectoryMutations, AllianceMutations, GoalMutations);
+
+/// A problem with the input that the user can fix.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    /// The input field at fault (`ownWords`, `measure.target`), if one is.
+    pub field: Option<String>,
+    /// What is wrong, for a person to read.
+    pub message: String,
+    /// `BAD_USER_INPUT`, `CONFLICT` or `NOT_FOUND`.
+    pub code: String,
+}
+
+/// Turns a mutation's outcome into the payload's object and user errors. Problems the
+/// user can fix become `userErrors` (and are echoed in `errors` with their
+/// `extensions.code`, so generic clients notice); anything else fails the field.
+pub(crate) fn finish<T>(ctx: &Context<'_>, outcome: Result<T, DomainError>) -> ApiResult<(Option<T>, Vec<UserError>)> {
+    match outcome {
+        Ok(value) => Ok((Some(value), Vec::new())),
+        Err(error @ (DomainError::Invalid { .. } | DomainError::Conflict(_))) => {
+            let field = match &error {
+                DomainError::Invalid { field, .. } => Some(field.clone()),
+                _ => None,
+            };
+            let message = match &error {
+                DomainError::Invalid { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
+            ctx.add_error(to_graphql(&error).extend().into_server_error(ctx.item.pos));
+            Ok((None, vec![UserError { field, message, code: code(&error).to_owned() }]))
+        }
+        Err(other) => Err(to_graphql(&other)),
+    }
+}
+
+/// Decodes an input ID of `kind`; a malformed one is bad input on `field`.
+pub(crate) fn input_id(kind: &'static str, field: &str, id: &ID) -> Result<Uuid, DomainError> {
+    match ids::parse(id) {
+        Some((found, uuid)) if found == kind => Ok(uuid),
+        _ => Err(DomainError::invalid(field, format!("not a valid {kind} ID"))),
+    }
+}
+
+/// The alliance `id` of the viewer's district, once the viewer is allowed to change it.
+pub(crate) async fn writable_alliance(ctx: &Context<'_>, viewer: &Viewer, id: AllianceId) -> Result<Alliance, DomainError> {
+    let db = ctx.store().map_err(|_| DomainError::Unexpected("no store".into()))?.db();
+    let alliance = alliance_repo::in_district(db, viewer.district_id, id).await?.ok_or(DomainError::NotFound("alliance"))?;
+    let viewer_is_member = match viewer.person_id {
+        Some(person) => members::is_active(db, alliance.id, person).await?,
+        None => false,
+    };
+    authorize_write(viewer, WriteTarget::Alliance { school_id: alliance.school_id, viewer_is_member })?;
+    Ok(alliance)
+}
+
+/// Writes the change's audit event into its transaction and commits both.
+pub(crate) async fn commit(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    tx: Tx,
+    action: AuditAction,
+    kind: &'static str,
+    id: Uuid,
+    student: Option<StudentId>,
+) -> Result<(), DomainError> {
+    let state = ctx.state().map_err(|_| DomainError::Unexpected("no request state".into()))?;
+    let event = state.event(viewer, action, kind, Some(ids::encode(kind, id).0), student);
+    audit::record(&tx, &[event]).await?;
+    alliance_store::commit(tx).await
+}
+
+/// The store, for mutations that speak in domain results.
+pub(crate) fn store<'a>(ctx: &'a Context<'_>) -> Result<&'a alliance_store::Store, DomainError> {
+    ctx.store().map_err(|_| DomainError::Unexpected("no store".into()))
+}

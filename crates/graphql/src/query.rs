@@ -1,0 +1,138 @@
+//! The read side of the API.
+
+use alliance_domain::ids::{SchoolId, StudentId};
+use alliance_store::{districts, persons, schools, students};
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::context::RequestContext;
+use crate::error::{ApiResult, OrGraphql, coded, not_found};
+use crate::ids;
+use crate::pagination::{Conn, PageArgs, connection};
+use crate::types::alliance::Alliance;
+use crate::types::audit::AuditEvent;
+use crate::types::directory::{School, ViewerInfo};
+use crate::types::load;
+use crate::types::node::{Node, find, visible_alliance};
+use crate::types::student::{Student, access_log};
+
+/// Narrows the list of students.
+#[derive(InputObject, Default)]
+pub struct StudentFilter {
+    /// Only students of this school.
+    pub school_id: Option<ID>,
+    /// Only students in this grade (`K`, `7`).
+    pub grade_level: Option<String>,
+    /// Part of the student's legal or preferred name, in any case.
+    pub search: Option<String>,
+}
+
+/// Queries.
+#[derive(Default)]
+pub struct QueryRoot;
+
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// Who is signed in; null when nobody is.
+    async fn viewer(&self, ctx: &Context<'_>) -> ApiResult<Option<ViewerInfo>> {
+        let state = ctx.state()?;
+        let viewer = match &state.viewer {
+            Ok(Some(viewer)) => viewer.clone(),
+            Ok(None) => return Ok(None),
+            Err(error) => return Err(crate::error::to_graphql(error)),
+        };
+        let db = state.store.db();
+        let district = districts::by_id(db, viewer.district_id).await.gql()?.ok_or_else(|| not_found("district"))?;
+        let person = match viewer.person_id {
+            Some(id) => persons::by_ids(db, viewer.district_id, &[id]).await.gql()?.pop(),
+            None => None,
+        };
+        Ok(Some(ViewerInfo { viewer, district, person }))
+    }
+
+    /// Any object by its global ID.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        Ok(Some(find(ctx, &id).await?.ok_or_else(|| not_found("node"))?))
+    }
+
+    /// Objects by their global IDs, in order; null where one is missing or out of reach.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
+        if ids.len() > crate::pagination::MAX_PAGE {
+            return Err(coded("BAD_USER_INPUT", "ask for at most 100 ids at a time"));
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &ids {
+            found.push(find(ctx, id).await?);
+        }
+        Ok(found)
+    }
+
+    /// The district's schools, by name.
+    async fn schools(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<School>> {
+        let viewer = ctx.viewer()?;
+        let args = PageArgs::new(first, after, last, before);
+        args.validate()?;
+        let (rows, total) = schools::list(ctx.store()?.db(), viewer.district_id, |t| args.window(t)).await.gql()?;
+        Ok(connection(rows.into_iter().map(School).collect(), args.window(total), total))
+    }
+
+    /// The students the viewer may see, by preferred name.
+    async fn students(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<StudentFilter>,
+    ) -> ApiResult<Conn<Student>> {
+        let viewer = ctx.viewer()?;
+        let db = ctx.store()?.db();
+        let filter = filter.unwrap_or_default();
+        let filter = students::StudentFilter {
+            school_id: filter.school_id.as_ref().map(|id| ids::decode("School", "filter.schoolId", id)).transpose()?.map(SchoolId),
+            grade_level: filter.grade_level,
+            search: filter.search,
+        };
+        let args = PageArgs::new(first, after, last, before);
+        args.validate()?;
+        let (rows, total) = students::list(db, &viewer.read_scope(), &filter, |t| args.window(t)).await.gql()?;
+        let rows = rows.into_iter().map(|s| Student::read(ctx, s)).collect::<ApiResult<_>>()?;
+        Ok(connection(rows, args.window(total), total))
+    }
+
+    /// One student, if the viewer may see them.
+    async fn student(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Student>> {
+        let id = StudentId(ids::decode("Student", "id", &id)?);
+        let student = load(ctx, id).await?.ok_or_else(|| not_found("student"))?;
+        Ok(Some(Student::read(ctx, student)?))
+    }
+
+    /// One alliance, if the viewer may see it.
+    async fn alliance(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Alliance>> {
+        let id = ids::decode("Alliance", "id", &id)?;
+        Ok(Some(visible_alliance(ctx, id.into()).await?.ok_or_else(|| not_found("alliance"))?))
+    }
+
+    /// Who read or changed a student's records, newest first.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<AuditEvent>> {
+        let id = StudentId(ids::decode("Student", "studentId", &student_id)?);
+        let student = load(ctx, id).await?.ok_or_else(|| not_found("student"))?;
+        let student = Student::read(ctx, student)?;
+        access_log(ctx, &student.0, PageArgs::new(first, after, last, before)).await
+    }
+}

@@ -1,0 +1,162 @@
+//! Alliances, their phase history and their members.
+
+use alliance_domain::model;
+use alliance_domain::values::GoalStatus as DomainGoalStatus;
+use async_graphql::{Context, ID, Object};
+
+use crate::context::RequestContext;
+use crate::error::{ApiResult, coded};
+use crate::ids;
+use crate::loaders::{GoalsOf, MembersOf, PhasesOf};
+use crate::pagination::{Conn, PageArgs, slice};
+use crate::types::directory::Person;
+use crate::types::enums::{AlliancePhase, AllianceStatus, GoalStatus, MemberRole};
+use crate::types::goal::Goal;
+use crate::types::load;
+use crate::types::scalars::DateTime;
+use crate::types::student::Student;
+
+/// The team around one student: the student, their caregivers, the school team and the
+/// support people the family names.
+pub struct Alliance(pub model::Alliance);
+
+impl Alliance {
+    /// Wraps an alliance the viewer is about to see, noting the read for the audit log.
+    pub(crate) fn read(ctx: &Context<'_>, alliance: model::Alliance) -> ApiResult<Self> {
+        ctx.state()?.read(alliance.student_id, "Alliance");
+        Ok(Self(alliance))
+    }
+}
+
+#[Object]
+impl Alliance {
+    pub async fn id(&self) -> ID {
+        ids::encode("Alliance", self.0.id.0)
+    }
+    async fn student(&self, ctx: &Context<'_>) -> ApiResult<Student> {
+        let student = load(ctx, self.0.student_id).await?;
+        student.map(|s| Student::read(ctx, s)).transpose()?.ok_or_else(|| coded("NOT_FOUND", "student not found"))
+    }
+    async fn status(&self) -> AllianceStatus {
+        self.0.status.into()
+    }
+    async fn phase(&self) -> AlliancePhase {
+        self.0.phase.into()
+    }
+    /// Every change of phase, oldest first, starting with the phase it opened in.
+    async fn phase_history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<PhaseChange>> {
+        let history = load(ctx, PhasesOf(self.0.id)).await?.unwrap_or_default();
+        slice(history.into_iter().map(PhaseChange).collect(), &PageArgs::new(first, after, last, before))
+    }
+    /// The members, in order of joining; former members only when asked for.
+    #[allow(clippy::too_many_arguments)]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default = false, desc = "Include members who have left.")] include_former: bool,
+    ) -> ApiResult<Conn<AllianceMember>> {
+        let members = load(ctx, MembersOf(self.0.id)).await?.unwrap_or_default();
+        let members = members.into_iter().filter(|m| include_former || m.is_active()).map(AllianceMember).collect();
+        slice(members, &PageArgs::new(first, after, last, before))
+    }
+    /// The goals, by priority (1 first) then age.
+    #[allow(clippy::too_many_arguments)]
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only goals with this status.")] status: Option<GoalStatus>,
+    ) -> ApiResult<Conn<Goal>> {
+        let goals = load(ctx, GoalsOf(self.0.id)).await?.unwrap_or_default();
+        let wanted: Option<DomainGoalStatus> = status.map(Into::into);
+        let goals = goals.into_iter().filter(|g| wanted.is_none_or(|s| g.status == s)).map(Goal).collect();
+        slice(goals, &PageArgs::new(first, after, last, before))
+    }
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+}
+
+/// One change of an alliance's phase.
+pub struct PhaseChange(pub model::PhaseChange);
+
+#[Object]
+impl PhaseChange {
+    pub async fn id(&self) -> ID {
+        ids::encode("PhaseChange", self.0.id.0)
+    }
+    /// The phase before; none for the phase the alliance opened in.
+    async fn from_phase(&self) -> Option<AlliancePhase> {
+        self.0.from_phase.map(Into::into)
+    }
+    async fn to_phase(&self) -> AlliancePhase {
+        self.0.to_phase.into()
+    }
+    /// Why the team moved on, in their words.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn changed_at(&self) -> DateTime {
+        self.0.changed_at.into()
+    }
+    /// The subject of whoever changed it.
+    async fn changed_by(&self) -> &str {
+        &self.0.changed_by
+    }
+}
+
+/// A person's place in an alliance.
+pub struct AllianceMember(pub model::AllianceMember);
+
+#[Object]
+impl AllianceMember {
+    pub async fn id(&self) -> ID {
+        ids::encode("AllianceMember", self.0.id.0)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Alliance> {
+        let alliance = load(ctx, self.0.alliance_id).await?;
+        alliance.map(Alliance).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
+    }
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Person> {
+        let person = load(ctx, self.0.person_id).await?;
+        person.map(Person).ok_or_else(|| coded("INTERNAL", "internal error"))
+    }
+    async fn role(&self) -> MemberRole {
+        self.0.role.into()
+    }
+    /// The relationship in the family's words ("my auntie", "basketball coach").
+    async fn relationship(&self) -> Option<&str> {
+        self.0.relationship.as_deref()
+    }
+    /// Whether the family named this person as important to the student.
+    async fn family_identified(&self) -> bool {
+        self.0.family_identified
+    }
+    async fn joined_at(&self) -> DateTime {
+        self.0.joined_at.into()
+    }
+    async fn left_at(&self) -> Option<DateTime> {
+        self.0.left_at.map(Into::into)
+    }
+    /// Whether the member is still part of the alliance.
+    async fn active(&self) -> bool {
+        self.0.is_active()
+    }
+}

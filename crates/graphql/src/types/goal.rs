@@ -1,0 +1,232 @@
+//! Goals in the family's own words, their revisions, and progress toward them.
+
+use alliance_domain::model;
+use alliance_domain::progress::summarize;
+use async_graphql::{Context, ID, Json, Object, SimpleObject};
+
+use crate::error::{ApiResult, coded};
+use crate::ids;
+use crate::loaders::{MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf};
+use crate::pagination::{Conn, PageArgs, connection, slice};
+use crate::types::alliance::{Alliance, AllianceMember};
+use crate::types::directory::Person;
+use crate::types::enums::{AchievementStatus, Direction, GoalDomain, GoalStatus, ProgressDecision, ProgressSource};
+use crate::types::load;
+use crate::types::scalars::{Date, DateTime};
+
+/// A goal, as the student or family put it.
+pub struct Goal(pub model::Goal);
+
+#[Object]
+impl Goal {
+    pub async fn id(&self) -> ID {
+        ids::encode("Goal", self.0.id.0)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Alliance> {
+        let alliance = load(ctx, self.0.alliance_id).await?;
+        alliance.map(Alliance).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
+    }
+    /// The goal as the student or family said it, verbatim.
+    async fn own_words(&self) -> &str {
+        &self.0.own_words
+    }
+    /// The member who said it.
+    async fn expressed_by(&self, ctx: &Context<'_>) -> ApiResult<Option<AllianceMember>> {
+        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
+        Ok(members.into_iter().find(|m| m.id == self.0.expressed_by).map(AllianceMember))
+    }
+    /// The team's summary, kept beside the family's words.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    async fn domain(&self) -> GoalDomain {
+        self.0.domain.into()
+    }
+    /// 1 (highest) to 5.
+    async fn priority(&self) -> i32 {
+        self.0.priority
+    }
+    async fn status(&self) -> GoalStatus {
+        self.0.status.into()
+    }
+    async fn achievement_status(&self) -> AchievementStatus {
+        self.0.achievement_status.into()
+    }
+    /// How progress is measured, if it is.
+    async fn measure(&self) -> Option<Measure> {
+        self.0.measure.clone().map(Measure::from)
+    }
+    /// Progress entries, newest first.
+    async fn progress(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<ProgressEntry>> {
+        let args = PageArgs::new(first, after, last, before);
+        args.validate()?;
+        let total = load(ctx, ProgressCount(self.0.id)).await?.unwrap_or(0);
+        let page = args.window(total);
+        let take = page.offset + page.limit;
+        let newest = if page.limit == 0 {
+            Vec::new()
+        } else {
+            load(ctx, NewestProgress { goal: self.0.id, take }).await?.unwrap_or_default()
+        };
+        let items = newest.into_iter().skip(page.offset as usize).map(ProgressEntry).collect();
+        Ok(connection(items, page, total))
+    }
+    /// What the progress says, computed from every entry.
+    async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
+        let observations = load(ctx, ObservationsOf(self.0.id)).await?.unwrap_or_default();
+        let s = summarize(self.0.measure.as_ref(), self.0.created_at, &observations);
+        Ok(ProgressSummary {
+            count: s.count as i32,
+            latest_value: s.latest_value,
+            latest_observed_at: s.latest_observed_at.map(Into::into),
+            slope_per_week: s.slope_per_week,
+            percent_of_target: s.percent_of_target,
+            needed_rate_per_week: s.needed_rate_per_week,
+            growth_ratio: s.growth_ratio,
+            projected_at_target_date: s.projected_at_target_date,
+            decision: s.decision.into(),
+        })
+    }
+    /// Every change to the goal, newest first, with what it was before.
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<GoalRevision>> {
+        let revisions = load(ctx, RevisionsOf(self.0.id)).await?.unwrap_or_default();
+        slice(revisions.into_iter().map(GoalRevision).collect(), &PageArgs::new(first, after, last, before))
+    }
+    /// Increases with every change; `updateGoal` must name the version it was based on.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+}
+
+/// How progress toward a goal is measured.
+#[derive(SimpleObject)]
+pub struct Measure {
+    /// What is counted ("calm mornings").
+    pub name: String,
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    pub direction: Direction,
+    pub target_date: Option<Date>,
+}
+
+impl From<model::Measure> for Measure {
+    fn from(m: model::Measure) -> Self {
+        Self {
+            name: m.name,
+            unit: m.unit,
+            baseline: m.baseline,
+            target: m.target,
+            direction: m.direction.into(),
+            target_date: m.target_date.map(Date),
+        }
+    }
+}
+
+/// Progress monitoring at a glance.
+#[derive(SimpleObject)]
+pub struct ProgressSummary {
+    /// Every entry, with or without a value.
+    pub count: i32,
+    pub latest_value: Option<f64>,
+    /// When the latest value was observed.
+    pub latest_observed_at: Option<DateTime>,
+    /// Rate of improvement: least-squares slope of value over time, per week.
+    pub slope_per_week: Option<f64>,
+    /// How far from baseline to target the latest value is, in percent.
+    pub percent_of_target: Option<f64>,
+    /// The aim line's rate: what is needed per week to reach the target on time.
+    pub needed_rate_per_week: Option<f64>,
+    /// Actual rate ÷ needed rate.
+    pub growth_ratio: Option<f64>,
+    /// Where the trend stands at the target date.
+    pub projected_at_target_date: Option<f64>,
+    /// The four-point rule's advice.
+    pub decision: ProgressDecision,
+}
+
+/// A kept change of a goal.
+pub struct GoalRevision(pub model::GoalRevision);
+
+#[Object]
+impl GoalRevision {
+    pub async fn id(&self) -> ID {
+        ids::encode("GoalRevision", self.0.id.0)
+    }
+    /// The version the change produced.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn revised_at(&self) -> DateTime {
+        self.0.revised_at.into()
+    }
+    /// The subject of whoever changed it.
+    async fn revised_by(&self) -> &str {
+        &self.0.revised_by
+    }
+    /// The changed fields as they were before.
+    async fn before(&self) -> Json<serde_json::Value> {
+        Json(serde_json::from_str(&self.0.before).unwrap_or_default())
+    }
+    /// The changed fields as they became.
+    async fn after(&self) -> Json<serde_json::Value> {
+        Json(serde_json::from_str(&self.0.after).unwrap_or_default())
+    }
+}
+
+/// One observation of progress: a number, a narrative, or both.
+pub struct ProgressEntry(pub model::ProgressEntry);
+
+#[Object]
+impl ProgressEntry {
+    pub async fn id(&self) -> ID {
+        ids::encode("ProgressEntry", self.0.id.0)
+    }
+    async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Goal> {
+        let goal = load(ctx, self.0.goal_id).await?;
+        goal.map(Goal).ok_or_else(|| coded("NOT_FOUND", "goal not found"))
+    }
+    async fn observed_at(&self) -> DateTime {
+        self.0.observed_at.into()
+    }
+    /// Who recorded it, when they have a person record.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        match self.0.recorded_by {
+            Some(person) => Ok(load(ctx, person).await?.map(Person)),
+            None => Ok(None),
+        }
+    }
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+    /// The narrative.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn source(&self) -> ProgressSource {
+        self.0.source.into()
+    }
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+}
