@@ -37,8 +37,13 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in tables().into_iter().rev() {
-            let name = table.get_table_name().cloned().expect("every table has a name");
-            manager.drop_table(Table::drop().table(name).to_owned()).await?;
+            let name = table
+                .get_table_name()
+                .cloned()
+                .expect("every table has a name");
+            manager
+                .drop_table(Table::drop().table(name).to_owned())
+                .await?;
         }
         Ok(())
     }
@@ -132,7 +137,11 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(text_null(AlliancePhaseChanges::Reason))
             .col(timestamp_with_time_zone(AlliancePhaseChanges::ChangedAt))
             .col(string(AlliancePhaseChanges::ChangedBy))
-            .foreign_key(&mut fk(AlliancePhaseChanges::Table, Id::AllianceId, Alliances::Table))
+            .foreign_key(&mut fk(
+                AlliancePhaseChanges::Table,
+                Id::AllianceId,
+                Alliances::Table,
+            ))
             .to_owned(),
         Table::create()
             .table(AllianceMembers::Table)
@@ -144,8 +153,16 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(boolean(AllianceMembers::FamilyIdentified).default(false))
             .col(timestamp_with_time_zone(AllianceMembers::JoinedAt))
             .col(timestamp_with_time_zone_null(AllianceMembers::LeftAt))
-            .foreign_key(&mut fk(AllianceMembers::Table, Id::AllianceId, Alliances::Table))
-            .foreign_key(&mut fk(AllianceMembers::Table, Id::PersonId, Persons::Table))
+            .foreign_key(&mut fk(
+                AllianceMembers::Table,
+                Id::AllianceId,
+                Alliances::Table,
+            ))
+            .foreign_key(&mut fk(
+                AllianceMembers::Table,
+                Id::PersonId,
+                Persons::Table,
+            ))
             .to_owned(),
         Table::create()
             .table(Goals::Table)
@@ -168,7 +185,11 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(timestamp_with_time_zone(Id::CreatedAt))
             .col(timestamp_with_time_zone(Id::UpdatedAt))
             .foreign_key(&mut fk(Goals::Table, Id::AllianceId, Alliances::Table))
-            .foreign_key(&mut fk(Goals::Table, Goals::ExpressedBy, AllianceMembers::Table))
+            .foreign_key(&mut fk(
+                Goals::Table,
+                Goals::ExpressedBy,
+                AllianceMembers::Table,
+            ))
             .to_owned(),
         Table::create()
             .table(GoalRevisions::Table)
@@ -193,8 +214,16 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(string(ProgressEntries::Source))
             .col(timestamp_with_time_zone(Id::CreatedAt))
             .foreign_key(&mut fk(ProgressEntries::Table, Id::GoalId, Goals::Table))
-            .foreign_key(&mut fk(ProgressEntries::Table, ProgressEntries::RecordedBy, Persons::Table))
-            .check(Expr::col(ProgressEntries::Value).is_not_null().or(Expr::col(ProgressEntries::Note).is_not_null()))
+            .foreign_key(&mut fk(
+                ProgressEntries::Table,
+                ProgressEntries::RecordedBy,
+                Persons::Table,
+            ))
+            .check(
+                Expr::col(ProgressEntries::Value)
+                    .is_not_null()
+                    .or(Expr::col(ProgressEntries::Note).is_not_null()),
+            )
             .to_owned(),
         Table::create()
             .table(AuditEvents::Table)
@@ -209,7 +238,11 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(uuid_null(Id::StudentId))
             .col(string_null(AuditEvents::RequestId))
             .col(string_null(AuditEvents::OperationName))
-            .foreign_key(&mut fk(AuditEvents::Table, Id::DistrictId, Districts::Table))
+            .foreign_key(&mut fk(
+                AuditEvents::Table,
+                Id::DistrictId,
+                Districts::Table,
+            ))
             .to_owned(),
     ]
 }
@@ -242,11 +275,23 @@ fn indexes() -> Vec<IndexCreateStatement> {
             .to_owned(),
         index("ix_students_person", Students::Table, &[Id::PersonId]),
         index("ix_alliances_student", Alliances::Table, &[Id::StudentId]),
-        index("ix_phase_changes_alliance", AlliancePhaseChanges::Table, &[Id::AllianceId]),
-        index("ix_members_alliance", AllianceMembers::Table, &[Id::AllianceId]),
+        index(
+            "ix_phase_changes_alliance",
+            AlliancePhaseChanges::Table,
+            &[Id::AllianceId],
+        ),
+        index(
+            "ix_members_alliance",
+            AllianceMembers::Table,
+            &[Id::AllianceId],
+        ),
         index("ix_members_person", AllianceMembers::Table, &[Id::PersonId]),
         index("ix_goals_alliance", Goals::Table, &[Id::AllianceId]),
-        index("ix_goal_revisions_goal", GoalRevisions::Table, &[Id::GoalId]),
+        index(
+            "ix_goal_revisions_goal",
+            GoalRevisions::Table,
+            &[Id::GoalId],
+        ),
         Index::create()
             .name("ix_progress_goal_observed")
             .table(ProgressEntries::Table)

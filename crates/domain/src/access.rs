@@ -31,17 +31,30 @@ impl Viewer {
 
     /// The roles as the audit log writes them (`SCHOOL_ADMIN,STAFF`).
     pub fn roles_label(&self) -> String {
-        self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        self.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Which students' records this viewer may read.
     pub fn read_scope(&self) -> ReadScope {
         let whole_district = self.has(Role::DistrictAdmin);
-        let schools = if self.has(Role::SchoolAdmin) { self.schools.clone() } else { Vec::new() };
+        let schools = if self.has(Role::SchoolAdmin) {
+            self.schools.clone()
+        } else {
+            Vec::new()
+        };
         let member = (self.has(Role::Staff) || self.has(Role::Family))
             .then_some(self.person_id)
             .flatten();
-        ReadScope { district_id: self.district_id, whole_district, schools, member }
+        ReadScope {
+            district_id: self.district_id,
+            whole_district,
+            schools,
+            member,
+        }
     }
 }
 
@@ -76,7 +89,10 @@ pub enum WriteTarget {
     School(SchoolId),
     /// The work of one alliance, in a school; `viewer_is_member` says whether the viewer
     /// is an active member of it.
-    Alliance { school_id: SchoolId, viewer_is_member: bool },
+    Alliance {
+        school_id: SchoolId,
+        viewer_is_member: bool,
+    },
 }
 
 /// Checks that `viewer` may make a change to `target`.
@@ -84,14 +100,16 @@ pub fn authorize_write(viewer: &Viewer, target: WriteTarget) -> DomainResult<()>
     if viewer.has(Role::DistrictAdmin) {
         return Ok(());
     }
-    let school_admin_of = |school: SchoolId| viewer.has(Role::SchoolAdmin) && viewer.schools.contains(&school);
+    let school_admin_of =
+        |school: SchoolId| viewer.has(Role::SchoolAdmin) && viewer.schools.contains(&school);
     let allowed = match target {
         WriteTarget::District => false,
         WriteTarget::Directory => viewer.has(Role::SchoolAdmin) || viewer.has(Role::Staff),
         WriteTarget::School(school) => school_admin_of(school),
-        WriteTarget::Alliance { school_id, viewer_is_member } => {
-            school_admin_of(school_id) || (viewer.has(Role::Staff) && viewer_is_member)
-        }
+        WriteTarget::Alliance {
+            school_id,
+            viewer_is_member,
+        } => school_admin_of(school_id) || (viewer.has(Role::Staff) && viewer_is_member),
     };
     if allowed {
         Ok(())
@@ -100,7 +118,9 @@ pub fn authorize_write(viewer: &Viewer, target: WriteTarget) -> DomainResult<()>
             WriteTarget::District => "only a district administrator may change district records",
             WriteTarget::Directory => "only administrators and staff may add people",
             WriteTarget::School(_) => "only an administrator of this school may make this change",
-            WriteTarget::Alliance { .. } => "only the alliance's team and its school's administrators may change it",
+            WriteTarget::Alliance { .. } => {
+                "only the alliance's team and its school's administrators may change it"
+            }
         }))
     }
 }
@@ -143,8 +163,26 @@ mod tests {
     fn staff_write_only_alliances_they_belong_to() {
         let staff = viewer(&[Role::Staff]);
         let other = SchoolId::new();
-        assert!(authorize_write(&staff, WriteTarget::Alliance { school_id: other, viewer_is_member: true }).is_ok());
-        assert!(authorize_write(&staff, WriteTarget::Alliance { school_id: other, viewer_is_member: false }).is_err());
+        assert!(
+            authorize_write(
+                &staff,
+                WriteTarget::Alliance {
+                    school_id: other,
+                    viewer_is_member: true
+                }
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize_write(
+                &staff,
+                WriteTarget::Alliance {
+                    school_id: other,
+                    viewer_is_member: false
+                }
+            )
+            .is_err()
+        );
         assert!(authorize_write(&staff, WriteTarget::School(in_school())).is_err());
     }
 
@@ -152,8 +190,14 @@ mod tests {
     fn family_and_analysts_cannot_change_the_team_record() {
         for role in [Role::Family, Role::Analyst] {
             let v = viewer(&[role]);
-            let target = WriteTarget::Alliance { school_id: in_school(), viewer_is_member: true };
-            assert!(matches!(authorize_write(&v, target), Err(DomainError::Forbidden(_))));
+            let target = WriteTarget::Alliance {
+                school_id: in_school(),
+                viewer_is_member: true,
+            };
+            assert!(matches!(
+                authorize_write(&v, target),
+                Err(DomainError::Forbidden(_))
+            ));
         }
     }
 

@@ -31,7 +31,10 @@ pub enum DomainError {
 impl DomainError {
     /// An `Invalid` error for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// A `Forbidden` error with a reason.

@@ -6,7 +6,7 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod progress;
-pub mod values;
 pub mod validate;
+pub mod values;
 
 pub use error::DomainError;

@@ -51,7 +51,11 @@ pub fn summarize(
 ) -> ProgressSummary {
     let mut points: Vec<(DateTime<Utc>, f64)> = observations
         .iter()
-        .filter_map(|o| o.value.filter(|v| v.is_finite()).map(|v| (o.observed_at, v)))
+        .filter_map(|o| {
+            o.value
+                .filter(|v| v.is_finite())
+                .map(|v| (o.observed_at, v))
+        })
         .collect();
     points.sort_by_key(|(at, _)| *at);
 
@@ -126,7 +130,10 @@ impl Trend {
 fn least_squares(points: &[(DateTime<Utc>, f64)]) -> Option<Trend> {
     let origin = points.first()?.0;
     let n = points.len() as f64;
-    let xs: Vec<f64> = points.iter().map(|(at, _)| weeks_between(origin, *at)).collect();
+    let xs: Vec<f64> = points
+        .iter()
+        .map(|(at, _)| weeks_between(origin, *at))
+        .collect();
     let mean_x = xs.iter().sum::<f64>() / n;
     let mean_y = points.iter().map(|(_, v)| v).sum::<f64>() / n;
     let (mut sxy, mut sxx) = (0.0, 0.0);
@@ -136,7 +143,8 @@ fn least_squares(points: &[(DateTime<Utc>, f64)]) -> Option<Trend> {
     }
     (sxx > 0.0).then(|| Trend {
         slope: sxy / sxx,
-        mean_at: origin + chrono::Duration::milliseconds((mean_x * SECONDS_PER_WEEK * 1000.0) as i64),
+        mean_at: origin
+            + chrono::Duration::milliseconds((mean_x * SECONDS_PER_WEEK * 1000.0) as i64),
         mean_value: mean_y,
     })
 }
@@ -215,7 +223,10 @@ mod tests {
         let summary = summarize(None, start(), &weekly(&[1.0, 3.0, 5.0, 7.0]));
         assert!(close(summary.slope_per_week, 2.0), "{summary:?}");
         assert_eq!(summary.latest_value, Some(7.0));
-        assert_eq!(summary.latest_observed_at, Some(start() + Duration::weeks(3)));
+        assert_eq!(
+            summary.latest_observed_at,
+            Some(start() + Duration::weeks(3))
+        );
     }
 
     #[test]
@@ -228,7 +239,10 @@ mod tests {
     #[test]
     fn one_point_has_no_slope_and_narrative_entries_still_count() {
         let mut observations = weekly(&[4.0]);
-        observations.push(Observation { observed_at: start() + Duration::days(2), value: None });
+        observations.push(Observation {
+            observed_at: start() + Duration::days(2),
+            value: None,
+        });
         let summary = summarize(None, start(), &observations);
         assert_eq!(summary.count, 2);
         assert_eq!(summary.slope_per_week, None);

@@ -33,7 +33,10 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> DomainResu
 /// Own words are kept verbatim: only checked, never trimmed or rewritten.
 pub fn own_words(field: &str, value: &str) -> DomainResult<String> {
     if value.trim().is_empty() {
-        return Err(DomainError::invalid(field, "must hold the words as they were said"));
+        return Err(DomainError::invalid(
+            field,
+            "must hold the words as they were said",
+        ));
     }
     within(field, value, MAX_TEXT)?;
     Ok(value.to_owned())
@@ -41,10 +44,19 @@ pub fn own_words(field: &str, value: &str) -> DomainResult<String> {
 
 fn within(field: &str, value: &str, max: usize) -> DomainResult<()> {
     if value.chars().count() > max {
-        return Err(DomainError::invalid(field, format!("must be at most {max} characters")));
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(DomainError::invalid(field, "must not contain control characters"));
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -52,13 +64,18 @@ fn within(field: &str, value: &str, max: usize) -> DomainResult<()> {
 /// A district slug: lower-case letters, digits and dashes, 2 to 63 long.
 pub fn slug(field: &str, value: &str) -> DomainResult<String> {
     let ok = (2..=63).contains(&value.len())
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !value.starts_with('-')
         && !value.ends_with('-');
     if ok {
         Ok(value.to_owned())
     } else {
-        Err(DomainError::invalid(field, "must be 2–63 lower-case letters, digits or dashes"))
+        Err(DomainError::invalid(
+            field,
+            "must be 2–63 lower-case letters, digits or dashes",
+        ))
     }
 }
 
@@ -66,23 +83,35 @@ pub fn slug(field: &str, value: &str) -> DomainResult<String> {
 pub fn language_tag(field: &str, value: &str) -> DomainResult<String> {
     let mut parts = value.split('-');
     let primary = parts.next().unwrap_or_default();
-    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Ok(value.to_owned())
     } else {
-        Err(DomainError::invalid(field, "must be a BCP 47 language tag such as `en` or `es-MX`"))
+        Err(DomainError::invalid(
+            field,
+            "must be a BCP 47 language tag such as `en` or `es-MX`",
+        ))
     }
 }
 
 /// A grade level: `PK`, `K`, `1`..`12`, or another short label a district uses.
 pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
     let value = value.trim();
-    let ok = !value.is_empty() && value.len() <= 16 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let ok = !value.is_empty()
+        && value.len() <= 16
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if ok {
         Ok(value.to_owned())
     } else {
-        Err(DomainError::invalid(field, "must be a short grade label such as `K` or `7`"))
+        Err(DomainError::invalid(
+            field,
+            "must be a short grade label such as `K` or `7`",
+        ))
     }
 }
 
@@ -91,7 +120,10 @@ pub fn priority(field: &str, value: i32) -> DomainResult<i32> {
     if (1..=5).contains(&value) {
         Ok(value)
     } else {
-        Err(DomainError::invalid(field, "must be between 1 (highest) and 5"))
+        Err(DomainError::invalid(
+            field,
+            "must be between 1 (highest) and 5",
+        ))
     }
 }
 
@@ -101,11 +133,17 @@ pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
     let unit = optional_text(&format!("{field}.unit"), measure.unit.as_deref(), MAX_NAME)?;
     for (name, value) in [("baseline", measure.baseline), ("target", measure.target)] {
         if !value.is_finite() {
-            return Err(DomainError::invalid(format!("{field}.{name}"), "must be a finite number"));
+            return Err(DomainError::invalid(
+                format!("{field}.{name}"),
+                "must be a finite number",
+            ));
         }
     }
     if measure.baseline == measure.target {
-        return Err(DomainError::invalid(format!("{field}.target"), "must differ from the baseline"));
+        return Err(DomainError::invalid(
+            format!("{field}.target"),
+            "must differ from the baseline",
+        ));
     }
     let moves_up = measure.target > measure.baseline;
     if moves_up != (measure.direction == crate::values::Direction::Increase) {
@@ -114,17 +152,27 @@ pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
             "must agree with the way from baseline to target",
         ));
     }
-    Ok(Measure { name, unit, ..measure })
+    Ok(Measure {
+        name,
+        unit,
+        ..measure
+    })
 }
 
 /// A progress observation has a value, a note, or both; a value must be finite.
-pub fn progress(value: Option<f64>, note: Option<&str>) -> DomainResult<(Option<f64>, Option<String>)> {
+pub fn progress(
+    value: Option<f64>,
+    note: Option<&str>,
+) -> DomainResult<(Option<f64>, Option<String>)> {
     if value.is_some_and(|v| !v.is_finite()) {
         return Err(DomainError::invalid("value", "must be a finite number"));
     }
     let note = optional_text("note", note, MAX_TEXT)?;
     if value.is_none() && note.is_none() {
-        return Err(DomainError::invalid("value", "a progress entry needs a value, a note, or both"));
+        return Err(DomainError::invalid(
+            "value",
+            "a progress entry needs a value, a note, or both",
+        ));
     }
     Ok((value, note))
 }
@@ -169,7 +217,10 @@ mod tests {
         assert!(progress(None, Some("  ")).is_err());
         assert!(progress(Some(f64::NAN), None).is_err());
         assert_eq!(progress(Some(3.0), None).unwrap(), (Some(3.0), None));
-        assert_eq!(progress(None, Some("a calm week")).unwrap(), (None, Some("a calm week".into())));
+        assert_eq!(
+            progress(None, Some("a calm week")).unwrap(),
+            (None, Some("a calm week".into()))
+        );
     }
 
     #[test]
@@ -183,7 +234,16 @@ mod tests {
             target_date: None,
         };
         assert!(measure("measure", m.clone()).is_err());
-        assert!(measure("measure", Measure { direction: Direction::Decrease, ..m.clone() }).is_ok());
+        assert!(
+            measure(
+                "measure",
+                Measure {
+                    direction: Direction::Decrease,
+                    ..m.clone()
+                }
+            )
+            .is_ok()
+        );
         assert!(measure("measure", Measure { target: 5.0, ..m }).is_err());
     }
 

@@ -50,26 +50,53 @@ pub struct RequestState {
 
 impl RequestState {
     /// Builds the state for a request: finds the viewer's district and person.
-    pub async fn new(store: Store, auth: Authentication, request_id: String, operation_name: Option<String>) -> Self {
+    pub async fn new(
+        store: Store,
+        auth: Authentication,
+        request_id: String,
+        operation_name: Option<String>,
+    ) -> Self {
         let viewer = match auth {
             Authentication::Anonymous => Ok(None),
             Authentication::Invalid(reason) => Err(DomainError::Unauthenticated(reason)),
-            Authentication::Verified(credentials) => resolve_viewer(&store, credentials).await.map(Some),
+            Authentication::Verified(credentials) => {
+                resolve_viewer(&store, credentials).await.map(Some)
+            }
         };
         let loader = match &viewer {
-            Ok(Some(viewer)) => Some(DataLoader::new(Batch::new(store.clone(), viewer), tokio::spawn)),
+            Ok(Some(viewer)) => Some(DataLoader::new(
+                Batch::new(store.clone(), viewer),
+                tokio::spawn,
+            )),
             _ => None,
         };
-        Self { store, viewer, request_id, operation_name, loader, reads: Mutex::default() }
+        Self {
+            store,
+            viewer,
+            request_id,
+            operation_name,
+            loader,
+            reads: Mutex::default(),
+        }
     }
 
     /// Notes that the viewer read `student`'s records through a `kind`.
     pub(crate) fn read(&self, student: StudentId, kind: &'static str) {
-        let Ok(Some(viewer)) = &self.viewer else { return };
-        let Ok(mut reads) = self.reads.lock() else { return };
+        let Ok(Some(viewer)) = &self.viewer else {
+            return;
+        };
+        let Ok(mut reads) = self.reads.lock() else {
+            return;
+        };
         let (seen, events) = &mut *reads;
         if seen.insert(student) {
-            events.push(self.event(viewer, AuditAction::Read, kind, Some(crate::ids::encode("Student", student.0).0), Some(student)));
+            events.push(self.event(
+                viewer,
+                AuditAction::Read,
+                kind,
+                Some(crate::ids::encode("Student", student.0).0),
+                Some(student),
+            ));
         }
     }
 
@@ -99,7 +126,10 @@ impl RequestState {
 
     /// The reads to write to the audit log, taken once.
     pub(crate) fn take_reads(&self) -> Vec<AuditEvent> {
-        self.reads.lock().map(|mut r| std::mem::take(&mut r.1)).unwrap_or_default()
+        self.reads
+            .lock()
+            .map(|mut r| std::mem::take(&mut r.1))
+            .unwrap_or_default()
     }
 }
 
@@ -107,11 +137,19 @@ async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewe
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
     let district = districts::by_slug(store.db(), &credentials.district)
         .await?
-        .ok_or_else(|| unauthenticated(format!("the token's district `{}` is not known here", credentials.district)))?;
+        .ok_or_else(|| {
+            unauthenticated(format!(
+                "the token's district `{}` is not known here",
+                credentials.district
+            ))
+        })?;
     let roles = credentials
         .roles
         .iter()
-        .map(|r| r.parse::<Role>().map_err(|e| unauthenticated(format!("the token's roles: {e}"))))
+        .map(|r| {
+            r.parse::<Role>()
+                .map_err(|e| unauthenticated(format!("the token's roles: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let schools = credentials
         .schools
@@ -122,7 +160,9 @@ async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewe
                 .map(|(_, uuid)| uuid)
                 .or_else(|| uuid::Uuid::parse_str(s).ok())
                 .map(SchoolId)
-                .ok_or_else(|| unauthenticated(format!("the token's schools: `{s}` is not a school id")))
+                .ok_or_else(|| {
+                    unauthenticated(format!("the token's schools: `{s}` is not a school id"))
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let person = persons::by_subject(store.db(), district.id, &credentials.subject).await?;
@@ -148,20 +188,28 @@ pub(crate) trait RequestContext {
 
 impl RequestContext for Context<'_> {
     fn state(&self) -> ApiResult<&RequestState> {
-        self.data::<crate::StateHandle>().map(|h| &*h.0).map_err(|_| coded("INTERNAL", "internal error"))
+        self.data::<crate::StateHandle>()
+            .map(|h| &*h.0)
+            .map_err(|_| coded("INTERNAL", "internal error"))
     }
 
     fn viewer(&self) -> ApiResult<&Viewer> {
         match &self.state()?.viewer {
             Ok(Some(viewer)) => Ok(viewer),
-            Ok(None) => Err(coded("UNAUTHENTICATED", "sign in: this needs a bearer token")),
+            Ok(None) => Err(coded(
+                "UNAUTHENTICATED",
+                "sign in: this needs a bearer token",
+            )),
             Err(error) => Err(to_graphql(error)),
         }
     }
 
     fn loader(&self) -> ApiResult<&DataLoader<Batch>> {
         self.viewer()?;
-        self.state()?.loader.as_ref().ok_or_else(|| coded("INTERNAL", "internal error"))
+        self.state()?
+            .loader
+            .as_ref()
+            .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
 
     fn store(&self) -> ApiResult<&Store> {

@@ -26,8 +26,9 @@ pub fn parse(id: &str) -> Option<(String, Uuid)> {
 pub fn decode(kind: &'static str, field: &str, id: &ID) -> ApiResult<Uuid> {
     match parse(id) {
         Some((found, uuid)) if found == kind => Ok(uuid),
-        _ => Err(coded("BAD_USER_INPUT", format!("{field}: not a valid {kind} ID"))
-            .extend_field(field)),
+        _ => Err(
+            coded("BAD_USER_INPUT", format!("{field}: not a valid {kind} ID")).extend_field(field),
+        ),
     }
 }
 

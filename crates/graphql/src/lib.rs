@@ -29,7 +29,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { depth: 12, complexity: 5_000 }
+        Self {
+            depth: 12,
+            complexity: 5_000,
+        }
     }
 }
 
@@ -58,8 +61,12 @@ pub async fn execute(
     request_id: String,
 ) -> async_graphql::Response {
     let operation_name = request.operation_name.clone();
-    let state = std::sync::Arc::new(context::RequestState::new(store.clone(), auth, request_id, operation_name).await);
-    let response = schema.execute(request.data(StateHandle(std::sync::Arc::clone(&state)))).await;
+    let state = std::sync::Arc::new(
+        context::RequestState::new(store.clone(), auth, request_id, operation_name).await,
+    );
+    let response = schema
+        .execute(request.data(StateHandle(std::sync::Arc::clone(&state))))
+        .await;
     let reads = state.take_reads();
     if let Err(error) = audit::record(store.db(), &reads).await {
         tracing::error!(%error, "could not write the audit log; withholding the response");

@@ -21,7 +21,10 @@ pub struct Batch {
 
 impl Batch {
     pub(crate) fn new(store: Store, viewer: &Viewer) -> Self {
-        Self { store, scope: viewer.read_scope() }
+        Self {
+            store,
+            scope: viewer.read_scope(),
+        }
     }
 }
 
@@ -60,7 +63,11 @@ fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V
     items.into_iter().map(|v| (key(&v), v)).collect()
 }
 
-fn grouped<K: Eq + Hash + Copy, V>(keys: &[K], items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+fn grouped<K: Eq + Hash + Copy, V>(
+    keys: &[K],
+    items: Vec<V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Vec<V>> {
     let mut groups: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for item in items {
         groups.entry(key(&item)).or_default().push(item);

@@ -34,8 +34,18 @@ pub struct PageArgs {
 
 impl PageArgs {
     /// Paging arguments as given.
-    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
-        Self { first, after, last, before }
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
     }
 
     /// Checks the arguments before anything is loaded.
@@ -43,13 +53,21 @@ impl PageArgs {
         for (name, value) in [("first", self.first), ("last", self.last)] {
             if let Some(n) = value {
                 if n < 0 || n as usize > MAX_PAGE {
-                    return Err(coded("BAD_USER_INPUT", format!("`{name}` must be between 0 and {MAX_PAGE}")));
+                    return Err(coded(
+                        "BAD_USER_INPUT",
+                        format!("`{name}` must be between 0 and {MAX_PAGE}"),
+                    ));
                 }
             }
         }
         for (name, cursor) in [("after", &self.after), ("before", &self.before)] {
             if let Some(cursor) = cursor {
-                decode_cursor(cursor).ok_or_else(|| coded("BAD_USER_INPUT", format!("`{name}` is not a cursor from this list")))?;
+                decode_cursor(cursor).ok_or_else(|| {
+                    coded(
+                        "BAD_USER_INPUT",
+                        format!("`{name}` is not a cursor from this list"),
+                    )
+                })?;
             }
         }
         Ok(())
@@ -58,8 +76,18 @@ impl PageArgs {
     /// The slice of a list of `total` items these arguments ask for.
     pub fn window(&self, total: u64) -> Page {
         let total = total as usize;
-        let mut start = self.after.as_deref().and_then(decode_cursor).map_or(0, |i| i + 1).min(total);
-        let mut end = self.before.as_deref().and_then(decode_cursor).map_or(total, |i| i.min(total)).max(start);
+        let mut start = self
+            .after
+            .as_deref()
+            .and_then(decode_cursor)
+            .map_or(0, |i| i + 1)
+            .min(total);
+        let mut end = self
+            .before
+            .as_deref()
+            .and_then(decode_cursor)
+            .map_or(total, |i| i.min(total))
+            .max(start);
         match (self.first, self.last) {
             (Some(first), _) => {
                 end = end.min(start + first.max(0) as usize);
@@ -70,7 +98,10 @@ impl PageArgs {
             (None, Some(last)) => start = start.max(end.saturating_sub(last.max(0) as usize)),
             (None, None) => end = end.min(start + MAX_PAGE),
         }
-        Page { offset: start as u64, limit: (end - start) as u64 }
+        Page {
+            offset: start as u64,
+            limit: (end - start) as u64,
+        }
     }
 }
 
@@ -78,7 +109,8 @@ impl PageArgs {
 pub fn connection<T: OutputType>(items: Vec<T>, page: Page, total: u64) -> Conn<T> {
     let offset = page.offset as usize;
     let has_next = page.offset + (items.len() as u64) < total;
-    let mut conn = Connection::with_additional_fields(offset > 0, has_next, Totals { total_count: total });
+    let mut conn =
+        Connection::with_additional_fields(offset > 0, has_next, Totals { total_count: total });
     conn.edges.extend(
         items
             .into_iter()
@@ -111,31 +143,75 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn args(first: Option<i32>, after: Option<usize>, last: Option<i32>, before: Option<usize>) -> PageArgs {
-        PageArgs::new(first, after.map(encode_cursor), last, before.map(encode_cursor))
+    fn args(
+        first: Option<i32>,
+        after: Option<usize>,
+        last: Option<i32>,
+        before: Option<usize>,
+    ) -> PageArgs {
+        PageArgs::new(
+            first,
+            after.map(encode_cursor),
+            last,
+            before.map(encode_cursor),
+        )
     }
 
     #[test]
     fn first_after_pages_forward() {
-        assert_eq!(args(Some(10), None, None, None).window(25), Page { offset: 0, limit: 10 });
-        assert_eq!(args(Some(10), Some(19), None, None).window(25), Page { offset: 20, limit: 5 });
+        assert_eq!(
+            args(Some(10), None, None, None).window(25),
+            Page {
+                offset: 0,
+                limit: 10
+            }
+        );
+        assert_eq!(
+            args(Some(10), Some(19), None, None).window(25),
+            Page {
+                offset: 20,
+                limit: 5
+            }
+        );
     }
 
     #[test]
     fn last_before_pages_backward() {
-        assert_eq!(args(None, None, Some(5), None).window(25), Page { offset: 20, limit: 5 });
-        assert_eq!(args(None, None, Some(5), Some(3)).window(25), Page { offset: 0, limit: 3 });
+        assert_eq!(
+            args(None, None, Some(5), None).window(25),
+            Page {
+                offset: 20,
+                limit: 5
+            }
+        );
+        assert_eq!(
+            args(None, None, Some(5), Some(3)).window(25),
+            Page {
+                offset: 0,
+                limit: 3
+            }
+        );
     }
 
     #[test]
     fn no_arguments_give_the_largest_page() {
-        assert_eq!(args(None, None, None, None).window(250), Page { offset: 0, limit: 100 });
+        assert_eq!(
+            args(None, None, None, None).window(250),
+            Page {
+                offset: 0,
+                limit: 100
+            }
+        );
     }
 
     #[test]
     fn more_than_a_hundred_is_refused() {
         assert!(args(Some(101), None, None, None).validate().is_err());
         assert!(args(Some(-1), None, None, None).validate().is_err());
-        assert!(PageArgs::new(None, Some("nonsense".into()), None, None).validate().is_err());
+        assert!(
+            PageArgs::new(None, Some("nonsense".into()), None, None)
+                .validate()
+                .is_err()
+        );
     }
 }

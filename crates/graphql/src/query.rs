@@ -41,17 +41,29 @@ impl QueryRoot {
             Err(error) => return Err(crate::error::to_graphql(error)),
         };
         let db = state.store.db();
-        let district = districts::by_id(db, viewer.district_id).await.gql()?.ok_or_else(|| not_found("district"))?;
+        let district = districts::by_id(db, viewer.district_id)
+            .await
+            .gql()?
+            .ok_or_else(|| not_found("district"))?;
         let person = match viewer.person_id {
-            Some(id) => persons::by_ids(db, viewer.district_id, &[id]).await.gql()?.pop(),
+            Some(id) => persons::by_ids(db, viewer.district_id, &[id])
+                .await
+                .gql()?
+                .pop(),
             None => None,
         };
-        Ok(Some(ViewerInfo { viewer, district, person }))
+        Ok(Some(ViewerInfo {
+            viewer,
+            district,
+            person,
+        }))
     }
 
     /// Any object by its global ID.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
-        Ok(Some(find(ctx, &id).await?.ok_or_else(|| not_found("node"))?))
+        Ok(Some(
+            find(ctx, &id).await?.ok_or_else(|| not_found("node"))?,
+        ))
     }
 
     /// Objects by their global IDs, in order; null where one is missing or out of reach.
@@ -78,8 +90,15 @@ impl QueryRoot {
         let viewer = ctx.viewer()?;
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
-        let (rows, total) = schools::list(ctx.store()?.db(), viewer.district_id, |t| args.window(t)).await.gql()?;
-        Ok(connection(rows.into_iter().map(School).collect(), args.window(total), total))
+        let (rows, total) =
+            schools::list(ctx.store()?.db(), viewer.district_id, |t| args.window(t))
+                .await
+                .gql()?;
+        Ok(connection(
+            rows.into_iter().map(School).collect(),
+            args.window(total),
+            total,
+        ))
     }
 
     /// The students the viewer may see, by preferred name.
@@ -96,14 +115,24 @@ impl QueryRoot {
         let db = ctx.store()?.db();
         let filter = filter.unwrap_or_default();
         let filter = students::StudentFilter {
-            school_id: filter.school_id.as_ref().map(|id| ids::decode("School", "filter.schoolId", id)).transpose()?.map(SchoolId),
+            school_id: filter
+                .school_id
+                .as_ref()
+                .map(|id| ids::decode("School", "filter.schoolId", id))
+                .transpose()?
+                .map(SchoolId),
             grade_level: filter.grade_level,
             search: filter.search,
         };
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
-        let (rows, total) = students::list(db, &viewer.read_scope(), &filter, |t| args.window(t)).await.gql()?;
-        let rows = rows.into_iter().map(|s| Student::read(ctx, s)).collect::<ApiResult<_>>()?;
+        let (rows, total) = students::list(db, &viewer.read_scope(), &filter, |t| args.window(t))
+            .await
+            .gql()?;
+        let rows = rows
+            .into_iter()
+            .map(|s| Student::read(ctx, s))
+            .collect::<ApiResult<_>>()?;
         Ok(connection(rows, args.window(total), total))
     }
 
@@ -117,7 +146,11 @@ impl QueryRoot {
     /// One alliance, if the viewer may see it.
     async fn alliance(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Alliance>> {
         let id = ids::decode("Alliance", "id", &id)?;
-        Ok(Some(visible_alliance(ctx, id.into()).await?.ok_or_else(|| not_found("alliance"))?))
+        Ok(Some(
+            visible_alliance(ctx, id.into())
+                .await?
+                .ok_or_else(|| not_found("alliance"))?,
+        ))
     }
 
     /// Who read or changed a student's records, newest first.

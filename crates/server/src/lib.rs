@@ -1,1 +1,10 @@
-//! placeholder
+//! The `alliance` service: configuration, token verification, HTTP routes and the
+//! command line. The GraphQL schema lives in `alliance-graphql`; this crate serves it.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod telemetry;
+pub mod tokens;
+
+pub use app::{Application, Settings};

@@ -5,14 +5,20 @@ use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{AllianceId, DistrictId, PhaseChangeId, SchoolId, StudentId};
 use alliance_domain::model::{Alliance, PhaseChange};
 use alliance_domain::values::{AlliancePhase, AllianceStatus};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    Set,
+};
 use tracing::instrument;
 
 use crate::entities::{alliance, phase_change, student};
 use crate::error::{IntoDomain, StoreResult};
 use crate::{convert, scope};
 
-async fn load(db: &impl ConnectionTrait, query: Select<alliance::Entity>) -> StoreResult<Vec<Alliance>> {
+async fn load(
+    db: &impl ConnectionTrait,
+    query: Select<alliance::Entity>,
+) -> StoreResult<Vec<Alliance>> {
     let rows = query
         .find_also_related(student::Entity)
         .order_by_asc(alliance::Column::CreatedAt)
@@ -22,7 +28,9 @@ async fn load(db: &impl ConnectionTrait, query: Select<alliance::Entity>) -> Sto
         .domain()?;
     rows.into_iter()
         .map(|(a, s)| {
-            let school = s.map(|s| SchoolId(s.school_id)).ok_or(DomainError::Unexpected("alliance without student".into()))?;
+            let school = s
+                .map(|s| SchoolId(s.school_id))
+                .ok_or(DomainError::Unexpected("alliance without student".into()))?;
             convert::alliance(a, school)
         })
         .collect()
@@ -30,7 +38,11 @@ async fn load(db: &impl ConnectionTrait, query: Select<alliance::Entity>) -> Sto
 
 /// The alliances among `ids` that `scope` reaches.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, scope: &ReadScope, ids: &[AllianceId]) -> StoreResult<Vec<Alliance>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<Alliance>> {
     let query = alliance::Entity::find()
         .filter(scope::alliances(scope))
         .filter(alliance::Column::Id.is_in(ids.iter().map(|id| id.0)));
@@ -39,7 +51,11 @@ pub async fn by_ids(db: &impl ConnectionTrait, scope: &ReadScope, ids: &[Allianc
 
 /// Every alliance of the students among `students` that `scope` reaches, oldest first.
 #[instrument(skip(db, students), fields(count = students.len()))]
-pub async fn for_students(db: &impl ConnectionTrait, scope: &ReadScope, students: &[StudentId]) -> StoreResult<Vec<Alliance>> {
+pub async fn for_students(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    students: &[StudentId],
+) -> StoreResult<Vec<Alliance>> {
     let query = alliance::Entity::find()
         .filter(scope::alliances(scope))
         .filter(alliance::Column::StudentId.is_in(students.iter().map(|id| id.0)));
@@ -49,8 +65,13 @@ pub async fn for_students(db: &impl ConnectionTrait, scope: &ReadScope, students
 /// An alliance of the district whether or not the viewer may read it, for deciding
 /// whether a change to it is allowed.
 #[instrument(skip(db))]
-pub async fn in_district(db: &impl ConnectionTrait, district: DistrictId, id: AllianceId) -> StoreResult<Option<Alliance>> {
-    let query = alliance::Entity::find_by_id(id.0).filter(alliance::Column::DistrictId.eq(district.0));
+pub async fn in_district(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: AllianceId,
+) -> StoreResult<Option<Alliance>> {
+    let query =
+        alliance::Entity::find_by_id(id.0).filter(alliance::Column::DistrictId.eq(district.0));
     Ok(load(db, query).await?.into_iter().next())
 }
 
@@ -78,7 +99,9 @@ pub async fn create(
     .insert(db)
     .await
     .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => DomainError::Conflict("this student already has an open alliance".into()),
+        DomainError::Conflict(_) => {
+            DomainError::Conflict("this student already has an open alliance".into())
+        }
         other => other,
     })?;
     record_phase(db, AllianceId(row.id), None, phase, None, by).await?;
@@ -106,7 +129,9 @@ pub async fn change(
     .update(db)
     .await
     .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => DomainError::Conflict("this student already has another open alliance".into()),
+        DomainError::Conflict(_) => {
+            DomainError::Conflict("this student already has another open alliance".into())
+        }
         other => other,
     })?;
     if phase != current.phase {
@@ -140,7 +165,10 @@ async fn record_phase(
 
 /// The phase history of each alliance among `ids`, oldest first.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn phase_history(db: &impl ConnectionTrait, ids: &[AllianceId]) -> StoreResult<Vec<PhaseChange>> {
+pub async fn phase_history(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<PhaseChange>> {
     let rows = phase_change::Entity::find()
         .filter(phase_change::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(phase_change::Column::ChangedAt)

@@ -2,7 +2,10 @@
 
 use alliance_domain::ids::{DistrictId, StudentId};
 use alliance_domain::model::AuditEvent;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use tracing::instrument;
 
 use crate::entities::audit_event;
@@ -28,7 +31,10 @@ pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreRe
         request_id: Set(e.request_id.clone()),
         operation_name: Set(e.operation_name.clone()),
     });
-    audit_event::Entity::insert_many(rows).exec_without_returning(db).await.domain()?;
+    audit_event::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await
+        .domain()?;
     Ok(())
 }
 
@@ -53,5 +59,10 @@ pub async fn for_student(
         .all(db)
         .await
         .domain()?;
-    Ok((rows.into_iter().map(convert::audit_event).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(convert::audit_event)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }

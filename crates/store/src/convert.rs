@@ -11,7 +11,9 @@ use crate::entities::*;
 use crate::error::StoreResult;
 
 pub(crate) fn parse<T: FromStr<Err = UnknownValue>>(value: &str) -> StoreResult<T> {
-    value.parse().map_err(|e: UnknownValue| DomainError::Unexpected(format!("stored value: {e}")))
+    value
+        .parse()
+        .map_err(|e: UnknownValue| DomainError::Unexpected(format!("stored value: {e}")))
 }
 
 pub(crate) fn external_ids(json: &str) -> ExternalIds {
@@ -117,7 +119,12 @@ pub(crate) fn member(m: member::Model) -> StoreResult<AllianceMember> {
 }
 
 pub(crate) fn goal(m: goal::Model) -> StoreResult<Goal> {
-    let measure = match (m.measure_name, m.measure_baseline, m.measure_target, m.measure_direction) {
+    let measure = match (
+        m.measure_name,
+        m.measure_baseline,
+        m.measure_target,
+        m.measure_direction,
+    ) {
         (Some(name), Some(baseline), Some(target), Some(direction)) => Some(Measure {
             name,
             unit: m.measure_unit,

@@ -17,7 +17,8 @@ use alliance_domain::DomainError;
 use alliance_domain::ids::{DistrictId, MemberId, PersonId};
 use alliance_domain::model::{Alliance, District, ExternalId, Goal, Measure, School};
 use alliance_domain::values::{
-    AchievementStatus, AlliancePhase, AllianceStatus, Direction, GoalDomain, GoalStatus, MemberRole, ProgressSource,
+    AchievementStatus, AlliancePhase, AllianceStatus, Direction, GoalDomain, GoalStatus,
+    MemberRole, ProgressSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, Set};
@@ -29,7 +30,10 @@ use crate::members::NewMember;
 use crate::persons::NewPerson;
 use crate::progress::NewProgress;
 use crate::students::NewStudent;
-use crate::{Store, StoreResult, Tx, alliances, districts, goals, members, persons, progress, schools, students};
+use crate::{
+    Store, StoreResult, Tx, alliances, districts, goals, members, persons, progress, schools,
+    students,
+};
 
 /// The demo district's slug.
 pub const SLUG: &str = "demo";
@@ -81,7 +85,9 @@ pub async fn load(store: &Store) -> StoreResult<DemoOutcome> {
         // Another process loaded it between the check and here.
         Err(DomainError::Conflict(_)) => {
             tx.rollback().await.domain()?;
-            let district = districts::by_slug(store.db(), SLUG).await?.ok_or(DomainError::NotFound("demo district"))?;
+            let district = districts::by_slug(store.db(), SLUG)
+                .await?
+                .ok_or(DomainError::NotFound("demo district"))?;
             return Ok(DemoOutcome::empty(district, false));
         }
         Err(other) => return Err(other),
@@ -116,11 +122,19 @@ struct StaffSeed {
 }
 
 const fn teacher(name: &'static str, grade: &'static str) -> StaffSeed {
-    StaffSeed { name, role: MemberRole::Teacher, grade: Some(grade) }
+    StaffSeed {
+        name,
+        role: MemberRole::Teacher,
+        grade: Some(grade),
+    }
 }
 
 const fn support(name: &'static str, role: MemberRole) -> StaffSeed {
-    StaffSeed { name, role, grade: None }
+    StaffSeed {
+        name,
+        role,
+        grade: None,
+    }
 }
 
 const SCHOOLS: [SchoolSeed; 2] = [
@@ -177,11 +191,23 @@ const fn student(
     language: &'static str,
     caregivers: &'static [(&'static str, &'static str)],
 ) -> StudentSeed {
-    StudentSeed { school, name, preferred, pronouns, grade, language, family_language: None, caregivers }
+    StudentSeed {
+        school,
+        name,
+        preferred,
+        pronouns,
+        grade,
+        language,
+        family_language: None,
+        caregivers,
+    }
 }
 
 const fn with_family_language(seed: StudentSeed, language: &'static str) -> StudentSeed {
-    StudentSeed { family_language: Some(language), ..seed }
+    StudentSeed {
+        family_language: Some(language),
+        ..seed
+    }
 }
 
 const HE: &str = "he/him";
@@ -227,8 +253,18 @@ struct SupporterSeed {
     relative: bool,
 }
 
-const fn supporter(name: &'static str, role: MemberRole, relationship: &'static str, relative: bool) -> SupporterSeed {
-    SupporterSeed { name, role, relationship, relative }
+const fn supporter(
+    name: &'static str,
+    role: MemberRole,
+    relationship: &'static str,
+    relative: bool,
+) -> SupporterSeed {
+    SupporterSeed {
+        name,
+        role,
+        relationship,
+        relative,
+    }
 }
 
 #[rustfmt::skip]
@@ -280,15 +316,37 @@ const fn goal_seed(
     source: ProgressSource,
     measure: Option<MeasureSeed>,
 ) -> GoalSeed {
-    GoalSeed { words, voice, language: "en", domain, source, measure }
+    GoalSeed {
+        words,
+        voice,
+        language: "en",
+        domain,
+        source,
+        measure,
+    }
 }
 
-const fn measure(name: &'static str, unit: &'static str, baseline: f64, target: f64, max: f64) -> Option<MeasureSeed> {
-    Some(MeasureSeed { name, unit, baseline, target, max })
+const fn measure(
+    name: &'static str,
+    unit: &'static str,
+    baseline: f64,
+    target: f64,
+    max: f64,
+) -> Option<MeasureSeed> {
+    Some(MeasureSeed {
+        name,
+        unit,
+        baseline,
+        target,
+        max,
+    })
 }
 
 const fn in_spanish(seed: GoalSeed) -> GoalSeed {
-    GoalSeed { language: "es", ..seed }
+    GoalSeed {
+        language: "es",
+        ..seed
+    }
 }
 
 use GoalDomain as D;
@@ -379,7 +437,10 @@ const FAMILY_NOTES: Notes = Notes {
         "{name} told me about school on the way home, which almost never happens.",
         "Only one hard night this week. We noticed.",
     ],
-    steady: &["Some good days, some not. About the same as before.", "Hard to tell this week, we had family visiting."],
+    steady: &[
+        "Some good days, some not. About the same as before.",
+        "Hard to tell this week, we had family visiting.",
+    ],
     harder: &[
         "Tough week. {name} didn't want to go to school Monday or Tuesday.",
         "Lots of tears at homework time again.",
@@ -394,7 +455,10 @@ const SELF_NOTES: Notes = Notes {
         "I liked this week.",
     ],
     steady: &["It was ok.", "Kind of the same as last week."],
-    harder: &["Bad week. Everybody was annoying me.", "I was really tired and didn't want to do anything."],
+    harder: &[
+        "Bad week. Everybody was annoying me.",
+        "I was really tired and didn't want to do anything.",
+    ],
 };
 
 /// Notes for a week without a count.
@@ -406,9 +470,16 @@ const CONTEXT_NOTES: [&str; 5] = [
     "Substitute most of the week, so no count. Will pick back up next week.",
 ];
 
-const CONTACT_PREFERENCES: [&str; 4] =
-    ["Text after 5pm", "Email is best", "Call in the morning before work", "Text or call, either is fine"];
-const CONTACT_PREFERENCES_ES: [&str; 2] = ["Mensajes de texto en español, por favor", "Llamar después de las 4"];
+const CONTACT_PREFERENCES: [&str; 4] = [
+    "Text after 5pm",
+    "Email is best",
+    "Call in the morning before work",
+    "Text or call, either is fine",
+];
+const CONTACT_PREFERENCES_ES: [&str; 2] = [
+    "Mensajes de texto en español, por favor",
+    "Llamar después de las 4",
+];
 
 /// Where each alliance stands; most are doing the work.
 const PHASES: [AlliancePhase; 9] = [
@@ -426,7 +497,9 @@ const PHASES: [AlliancePhase; 9] = [
 fn phase_reason(phase: AlliancePhase) -> &'static str {
     match phase {
         AlliancePhase::Engagement => "First meeting with the family",
-        AlliancePhase::Assessment => "Family and team agreed to look more closely at what's going on",
+        AlliancePhase::Assessment => {
+            "Family and team agreed to look more closely at what's going on"
+        }
         AlliancePhase::Planning => "Enough known to set goals together",
         AlliancePhase::Intervention => "Goals agreed with the family at the planning meeting",
         AlliancePhase::Review => "Time to look back at what has worked",
@@ -589,23 +662,51 @@ impl<'a> Loader<'a> {
     }
 
     async fn school(&mut self, seed: &SchoolSeed) -> StoreResult<(School, Vec<Staff>)> {
-        let external = vec![ExternalId { system: "sis".into(), value: seed.sis_id.into() }];
+        let external = vec![ExternalId {
+            system: "sis".into(),
+            value: seed.sis_id.into(),
+        }];
         let school = schools::create(self.tx, self.district_id(), seed.name, &external).await?;
         self.outcome.schools += 1;
         let mut staff = Vec::new();
         for member in seed.staff {
             let subject = self.subject("staff", member.name);
-            let person = self.person(member.name, "en", Some(subject.clone()), Some("Email is best")).await?;
-            staff.push(Staff { person, subject, role: member.role, grade: member.grade });
+            let person = self
+                .person(
+                    member.name,
+                    "en",
+                    Some(subject.clone()),
+                    Some("Email is best"),
+                )
+                .await?;
+            staff.push(Staff {
+                person,
+                subject,
+                role: member.role,
+                grade: member.grade,
+            });
         }
         Ok((school, staff))
     }
 
-    async fn student(&mut self, index: usize, seed: &StudentSeed, school: &School, staff: &[Staff]) -> StoreResult<()> {
+    async fn student(
+        &mut self,
+        index: usize,
+        seed: &StudentSeed,
+        school: &School,
+        staff: &[Staff],
+    ) -> StoreResult<()> {
         let family_name = seed.name.rsplit(' ').next().unwrap_or(seed.name);
         let first_name = seed.name.split(' ').next().unwrap_or(seed.name);
         let call_name = seed.preferred.unwrap_or(first_name);
-        let person = self.person(&format!("{call_name} {family_name}"), seed.language, None, None).await?;
+        let person = self
+            .person(
+                &format!("{call_name} {family_name}"),
+                seed.language,
+                None,
+                None,
+            )
+            .await?;
         let student = students::create(
             self.tx,
             NewStudent {
@@ -617,14 +718,18 @@ impl<'a> Loader<'a> {
                 pronouns: Some(seed.pronouns.to_owned()),
                 grade_level: seed.grade.to_owned(),
                 preferred_language: seed.language.to_owned(),
-                external_ids: vec![ExternalId { system: "sis".into(), value: format!("S{:06}", 240_101 + index) }],
+                external_ids: vec![ExternalId {
+                    system: "sis".into(),
+                    value: format!("S{:06}", 240_101 + index),
+                }],
             },
         )
         .await?;
         self.outcome.students += 1;
 
         let weeks_of_progress = self.rng.between(6, 12);
-        let goals_set = self.now - weeks(weeks_of_progress + 1) - Duration::hours(self.rng.between(0, 72));
+        let goals_set =
+            self.now - weeks(weeks_of_progress + 1) - Duration::hours(self.rng.between(0, 72));
         let timeline = Timeline {
             start: goals_set - weeks(3) - Duration::days(self.rng.between(0, 6)),
             goals_set,
@@ -632,7 +737,10 @@ impl<'a> Loader<'a> {
         };
 
         // The school team: the student's teacher, and often one support staff member.
-        let teacher = staff.iter().find(|s| s.grade == Some(seed.grade)).unwrap_or(&staff[0]);
+        let teacher = staff
+            .iter()
+            .find(|s| s.grade == Some(seed.grade))
+            .unwrap_or(&staff[0]);
         let mut team = vec![teacher];
         if self.rng.chance(0.6) {
             let support: Vec<&Staff> = staff.iter().filter(|s| s.grade.is_none()).collect();
@@ -640,11 +748,22 @@ impl<'a> Loader<'a> {
         }
 
         let phase = *self.rng.pick(&PHASES);
-        let alliance = self.alliance(&student, school, phase, &timeline, &team[0].subject).await?;
+        let alliance = self
+            .alliance(&student, school, phase, &timeline, &team[0].subject)
+            .await?;
 
         // Members: the student, caregivers, the team, and the family's own choice.
         let family_language = seed.family_language.unwrap_or(seed.language);
-        let student_member = self.member(&alliance, person, MemberRole::Student, None, false, timeline.start).await?;
+        let student_member = self
+            .member(
+                &alliance,
+                person,
+                MemberRole::Student,
+                None,
+                false,
+                timeline.start,
+            )
+            .await?;
         let mut caregivers = Vec::new();
         for (name, relationship) in seed.caregivers {
             let subject = self.subject("family", name);
@@ -653,18 +772,41 @@ impl<'a> Loader<'a> {
             } else {
                 *self.rng.pick(&CONTACT_PREFERENCES)
             };
-            let caregiver = self.person(name, family_language, Some(subject), Some(contact)).await?;
+            let caregiver = self
+                .person(name, family_language, Some(subject), Some(contact))
+                .await?;
             caregivers.push(
-                self.member(&alliance, caregiver, MemberRole::Caregiver, Some(relationship), false, timeline.start)
-                    .await?,
+                self.member(
+                    &alliance,
+                    caregiver,
+                    MemberRole::Caregiver,
+                    Some(relationship),
+                    false,
+                    timeline.start,
+                )
+                .await?,
             );
         }
         for member in &team {
-            self.member(&alliance, member.person, member.role, None, false, timeline.start).await?;
+            self.member(
+                &alliance,
+                member.person,
+                member.role,
+                None,
+                false,
+                timeline.start,
+            )
+            .await?;
         }
         let supporter = &SUPPORTERS[(index * 5 + 3) % SUPPORTERS.len()];
         let supporter_person = if supporter.relative {
-            self.person(&format!("{} {family_name}", supporter.name), family_language, None, None).await?
+            self.person(
+                &format!("{} {family_name}", supporter.name),
+                family_language,
+                None,
+                None,
+            )
+            .await?
         } else if let Some(person) = self.community.get(supporter.name) {
             *person
         } else {
@@ -673,10 +815,21 @@ impl<'a> Loader<'a> {
             person
         };
         let joined = timeline.start + Duration::days(self.rng.between(0, 14));
-        self.member(&alliance, supporter_person, supporter.role, Some(supporter.relationship), true, joined).await?;
+        self.member(
+            &alliance,
+            supporter_person,
+            supporter.role,
+            Some(supporter.relationship),
+            true,
+            joined,
+        )
+        .await?;
 
         // Goals, in the student's or the family's words.
-        let voices = GoalVoices { student: student_member, caregiver: caregivers[0] };
+        let voices = GoalVoices {
+            student: student_member,
+            caregiver: caregivers[0],
+        };
         let pronouns = match seed.pronouns {
             HE => ("him", "his"),
             SHE => ("her", "her"),
@@ -687,7 +840,11 @@ impl<'a> Loader<'a> {
         let mut chosen = Vec::new();
         for priority in 1..=count {
             let voice = if young {
-                if self.rng.chance(0.8) { Caregiver } else { Student }
+                if self.rng.chance(0.8) {
+                    Caregiver
+                } else {
+                    Student
+                }
             } else if self.rng.chance(0.6) {
                 Student
             } else {
@@ -695,14 +852,33 @@ impl<'a> Loader<'a> {
             };
             let spanish = family_language == "es" && voice == Caregiver && self.rng.chance(0.6);
             let candidates: Vec<usize> = (0..GOALS.len())
-                .filter(|&i| GOALS[i].voice == voice && (GOALS[i].language == "es") == spanish && !chosen.contains(&i))
+                .filter(|&i| {
+                    GOALS[i].voice == voice
+                        && (GOALS[i].language == "es") == spanish
+                        && !chosen.contains(&i)
+                })
                 .collect();
-            let Some(&pick) = candidates.get((self.rng.next() % candidates.len().max(1) as u64) as usize) else {
+            let Some(&pick) =
+                candidates.get((self.rng.next() % candidates.len().max(1) as u64) as usize)
+            else {
                 continue;
             };
             chosen.push(pick);
-            let context = GoalContext { call_name, pronouns, phase, recorder: team.last().copied().unwrap_or(teacher) };
-            self.goal(&alliance, &GOALS[pick], &voices, priority as i32, &timeline, &context).await?;
+            let context = GoalContext {
+                call_name,
+                pronouns,
+                phase,
+                recorder: team.last().copied().unwrap_or(teacher),
+            };
+            self.goal(
+                &alliance,
+                &GOALS[pick],
+                &voices,
+                priority as i32,
+                &timeline,
+                &context,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -715,11 +891,22 @@ impl<'a> Loader<'a> {
         timeline: &Timeline,
         by: &str,
     ) -> StoreResult<Alliance> {
-        let mut current =
-            alliances::create(self.tx, self.district_id(), student.id, school.id, AlliancePhase::Engagement, by)
-                .await?;
+        let mut current = alliances::create(
+            self.tx,
+            self.district_id(),
+            student.id,
+            school.id,
+            AlliancePhase::Engagement,
+            by,
+        )
+        .await?;
         let mut times = vec![timeline.start];
-        for next in AlliancePhase::ALL.iter().copied().skip(1).take_while(|p| *p <= phase) {
+        for next in AlliancePhase::ALL
+            .iter()
+            .copied()
+            .skip(1)
+            .take_while(|p| *p <= phase)
+        {
             current = alliances::change(
                 self.tx,
                 &current,
@@ -739,20 +926,30 @@ impl<'a> Loader<'a> {
         }
         if self.rng.chance(0.1) {
             let reason = Some("Family asked for a pause while they move".to_owned());
-            current = alliances::change(self.tx, &current, phase, AllianceStatus::Paused, reason, by).await?;
+            current =
+                alliances::change(self.tx, &current, phase, AllianceStatus::Paused, reason, by)
+                    .await?;
         }
         // The repositories stamp the present; lay the history out over the past weeks.
         let history = alliances::phase_history(self.tx, &[current.id]).await?;
         for (change, at) in history.iter().zip(&times) {
-            phase_change::ActiveModel { id: Set(change.id.0), changed_at: Set(*at), ..Default::default() }
-                .update(self.tx)
-                .await
-                .domain()?;
-        }
-        alliance::ActiveModel { id: Set(current.id.0), created_at: Set(timeline.start), ..Default::default() }
+            phase_change::ActiveModel {
+                id: Set(change.id.0),
+                changed_at: Set(*at),
+                ..Default::default()
+            }
             .update(self.tx)
             .await
             .domain()?;
+        }
+        alliance::ActiveModel {
+            id: Set(current.id.0),
+            created_at: Set(timeline.start),
+            ..Default::default()
+        }
+        .update(self.tx)
+        .await
+        .domain()?;
         self.outcome.alliances += 1;
         Ok(current)
     }
@@ -774,10 +971,14 @@ impl<'a> Loader<'a> {
             family_identified,
         };
         let added = members::add(self.tx, new).await?;
-        member::ActiveModel { id: Set(added.id.0), joined_at: Set(joined), ..Default::default() }
-            .update(self.tx)
-            .await
-            .domain()?;
+        member::ActiveModel {
+            id: Set(added.id.0),
+            joined_at: Set(joined),
+            ..Default::default()
+        }
+        .update(self.tx)
+        .await
+        .domain()?;
         self.outcome.members += 1;
         Ok(added.id)
     }
@@ -794,8 +995,13 @@ impl<'a> Loader<'a> {
         let (obj, pos) = context.pronouns;
         let measure = match &seed.measure {
             Some(m) => {
-                let direction = if m.target > m.baseline { Direction::Increase } else { Direction::Decrease };
-                let target_date = (timeline.goals_set + weeks(self.rng.between(14, 20))).date_naive();
+                let direction = if m.target > m.baseline {
+                    Direction::Increase
+                } else {
+                    Direction::Decrease
+                };
+                let target_date =
+                    (timeline.goals_set + weeks(self.rng.between(14, 20))).date_naive();
                 let measure = Measure {
                     name: m.name.into(),
                     unit: Some(m.unit.into()),
@@ -809,7 +1015,9 @@ impl<'a> Loader<'a> {
             None => None,
         };
         let status = match context.phase {
-            AlliancePhase::Engagement | AlliancePhase::Assessment | AlliancePhase::Planning => GoalStatus::Proposed,
+            AlliancePhase::Engagement | AlliancePhase::Assessment | AlliancePhase::Planning => {
+                GoalStatus::Proposed
+            }
             _ => GoalStatus::Active,
         };
         let created = goals::create(
@@ -841,9 +1049,13 @@ impl<'a> Loader<'a> {
         self.outcome.goals += 1;
 
         let latest = self.progress(&created, seed, timeline, context).await?;
-        if matches!(context.phase, AlliancePhase::Review | AlliancePhase::Transition) {
+        if matches!(
+            context.phase,
+            AlliancePhase::Review | AlliancePhase::Transition
+        ) {
             if let (Some(measure), Some(latest)) = (&created.measure, latest) {
-                self.assess(created.clone(), measure, latest, context).await?;
+                self.assess(created.clone(), measure, latest, context)
+                    .await?;
             }
         }
         Ok(())
@@ -858,7 +1070,9 @@ impl<'a> Loader<'a> {
         context: &GoalContext<'_>,
     ) -> StoreResult<Option<f64>> {
         // How far toward the target the trend gets by the last week.
-        let reach = *self.rng.pick(&[1.0, 0.9, 0.7, 0.5, 0.5, 0.3, 0.1, 0.0, -0.25]);
+        let reach = *self
+            .rng
+            .pick(&[1.0, 0.9, 0.7, 0.5, 0.5, 0.3, 0.1, 0.0, -0.25]);
         let notes = match seed.source {
             ProgressSource::SelfReport => &SELF_NOTES,
             ProgressSource::CaregiverReport => &FAMILY_NOTES,
@@ -868,16 +1082,22 @@ impl<'a> Loader<'a> {
         let mut mood = 0.0_f64;
         let mut latest = None;
         for week in 1..=timeline.weeks {
-            let observed_at = timeline.goals_set + weeks(week) + Duration::hours(self.rng.between(-30, 30));
+            let observed_at =
+                timeline.goals_set + weeks(week) + Duration::hours(self.rng.between(-30, 30));
             let (value, note) = match &seed.measure {
                 Some(_) if self.rng.chance(0.12) => (None, Some(*self.rng.pick(&CONTEXT_NOTES))),
                 Some(m) => {
                     let span = m.target - m.baseline;
                     let expected = m.baseline + span * reach * week as f64 / timeline.weeks as f64;
-                    let value = (expected + self.rng.noise() * span.abs() * 0.35).round().clamp(0.0, m.max);
+                    let value = (expected + self.rng.noise() * span.abs() * 0.35)
+                        .round()
+                        .clamp(0.0, m.max);
                     let better = (value - previous.unwrap_or(m.baseline)) * span.signum();
                     previous = Some(value);
-                    let note = self.rng.chance(0.6).then(|| *self.rng.pick(trend_notes(notes, better)));
+                    let note = self
+                        .rng
+                        .chance(0.6)
+                        .then(|| *self.rng.pick(trend_notes(notes, better)));
                     (Some(value), note)
                 }
                 None => {
@@ -920,14 +1140,27 @@ impl<'a> Loader<'a> {
             s if s < 0.0 => AchievementStatus::Worsening,
             _ => AchievementStatus::NoChange,
         };
-        let status = if achievement == AchievementStatus::Achieved && context.phase == AlliancePhase::Transition {
+        let status = if achievement == AchievementStatus::Achieved
+            && context.phase == AlliancePhase::Transition
+        {
             GoalStatus::Completed
         } else {
             current.status
         };
         let version = current.version;
-        let changed = Goal { achievement_status: achievement, status, ..current.clone() };
-        goals::update(self.tx, &current, changed, version, &context.recorder.subject).await?;
+        let changed = Goal {
+            achievement_status: achievement,
+            status,
+            ..current.clone()
+        };
+        goals::update(
+            self.tx,
+            &current,
+            changed,
+            version,
+            &context.recorder.subject,
+        )
+        .await?;
         Ok(())
     }
 }
@@ -971,7 +1204,11 @@ mod tests {
     fn every_measure_moves_within_its_range() {
         for seed in GOALS.iter().filter_map(|g| g.measure.as_ref()) {
             assert_ne!(seed.baseline, seed.target, "{}", seed.name);
-            assert!(seed.baseline <= seed.max && seed.target <= seed.max, "{}", seed.name);
+            assert!(
+                seed.baseline <= seed.max && seed.target <= seed.max,
+                "{}",
+                seed.name
+            );
         }
     }
 

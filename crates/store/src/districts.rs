@@ -12,14 +12,22 @@ use crate::error::{IntoDomain, StoreResult};
 /// The district whose tokens carry `slug`.
 #[instrument(skip(db))]
 pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<Option<District>> {
-    let row = district::Entity::find().filter(district::Column::Slug.eq(slug)).one(db).await.domain()?;
+    let row = district::Entity::find()
+        .filter(district::Column::Slug.eq(slug))
+        .one(db)
+        .await
+        .domain()?;
     Ok(row.map(convert::district))
 }
 
 /// The district with `id`.
 #[instrument(skip(db))]
 pub async fn by_id(db: &impl ConnectionTrait, id: DistrictId) -> StoreResult<Option<District>> {
-    Ok(district::Entity::find_by_id(id.0).one(db).await.domain()?.map(convert::district))
+    Ok(district::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .domain()?
+        .map(convert::district))
 }
 
 /// Creates a district with the default settings; a taken slug is a conflict.

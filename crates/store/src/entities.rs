@@ -123,7 +123,11 @@ pub mod alliance {
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {
-        #[sea_orm(belongs_to = "super::student::Entity", from = "Column::StudentId", to = "super::student::Column::Id")]
+        #[sea_orm(
+            belongs_to = "super::student::Entity",
+            from = "Column::StudentId",
+            to = "super::student::Column::Id"
+        )]
         Student,
     }
 

@@ -23,9 +23,9 @@ pub(crate) fn to_domain(error: DbErr) -> DomainError {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             DomainError::Conflict("this would duplicate an existing record".into())
         }
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-            DomainError::Conflict("a record this refers to does not exist or is still referred to".into())
-        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => DomainError::Conflict(
+            "a record this refers to does not exist or is still referred to".into(),
+        ),
         _ => DomainError::Unexpected(error.to_string()),
     }
 }

@@ -4,7 +4,9 @@ use alliance_domain::DomainError;
 use alliance_domain::ids::{AllianceId, GoalId, GoalRevisionId, MemberId};
 use alliance_domain::model::{Goal, GoalRevision, Measure};
 use alliance_domain::values::{AchievementStatus, GoalDomain, GoalStatus};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::{Map, Value, json};
 use tracing::instrument;
 
@@ -27,7 +29,10 @@ pub struct NewGoal {
 
 /// The goals of each alliance among `ids`, by priority then age.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[AllianceId]) -> StoreResult<Vec<Goal>> {
+pub async fn for_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<Goal>> {
     let rows = goal::Entity::find()
         .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(goal::Column::Priority)
@@ -42,7 +47,11 @@ pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[AllianceId]) -> Sto
 /// The goals among `ids`; the caller checks the alliance is in reach.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Vec<Goal>> {
-    let rows = goal::Entity::find().filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0))).all(db).await.domain()?;
+    let rows = goal::Entity::find()
+        .filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
     rows.into_iter().map(convert::goal).collect()
 }
 
@@ -105,7 +114,13 @@ fn snapshot(goal: &Goal) -> Map<String, Value> {
 /// keeping what changed (before and after) as a revision. A stale version is a conflict;
 /// a change that changes nothing leaves the goal and its version as they were.
 #[instrument(skip(db, current, changed), fields(goal = %current.id))]
-pub async fn update(db: &impl ConnectionTrait, current: &Goal, changed: Goal, expected_version: i32, by: &str) -> StoreResult<Goal> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    current: &Goal,
+    changed: Goal,
+    expected_version: i32,
+    by: &str,
+) -> StoreResult<Goal> {
     if current.version != expected_version {
         return Err(stale(current.version));
     }
@@ -113,7 +128,10 @@ pub async fn update(db: &impl ConnectionTrait, current: &Goal, changed: Goal, ex
     let (mut before, mut after) = (Map::new(), Map::new());
     for (field, value) in &after_all {
         if before_all.get(field) != Some(value) {
-            before.insert(field.clone(), before_all.get(field).cloned().unwrap_or(Value::Null));
+            before.insert(
+                field.clone(),
+                before_all.get(field).cloned().unwrap_or(Value::Null),
+            );
             after.insert(field.clone(), value.clone());
         }
     }
@@ -158,7 +176,11 @@ pub async fn update(db: &impl ConnectionTrait, current: &Goal, changed: Goal, ex
     .insert(db)
     .await
     .domain()?;
-    Ok(Goal { version, updated_at: now, ..changed })
+    Ok(Goal {
+        version,
+        updated_at: now,
+        ..changed
+    })
 }
 
 fn stale(seen: i32) -> DomainError {
@@ -169,7 +191,10 @@ fn stale(seen: i32) -> DomainError {
 
 /// The revisions of each goal among `ids`, newest first.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn revisions(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Vec<GoalRevision>> {
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+) -> StoreResult<Vec<GoalRevision>> {
     let rows = goal_revision::Entity::find()
         .filter(goal_revision::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
         .order_by_desc(goal_revision::Column::Version)

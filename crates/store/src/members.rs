@@ -4,7 +4,10 @@ use alliance_domain::DomainError;
 use alliance_domain::ids::{AllianceId, MemberId, PersonId};
 use alliance_domain::model::AllianceMember;
 use alliance_domain::values::MemberRole;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use tracing::instrument;
 
 use crate::convert;
@@ -23,7 +26,10 @@ pub struct NewMember {
 
 /// The members, past and present, of each alliance among `ids`, in order of joining.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[AllianceId]) -> StoreResult<Vec<AllianceMember>> {
+pub async fn for_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<AllianceMember>> {
     let rows = member::Entity::find()
         .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(member::Column::JoinedAt)
@@ -36,14 +42,25 @@ pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[AllianceId]) -> Sto
 
 /// The memberships among `ids`; the caller checks the alliance is in reach.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[MemberId]) -> StoreResult<Vec<AllianceMember>> {
-    let rows = member::Entity::find().filter(member::Column::Id.is_in(ids.iter().map(|id| id.0))).all(db).await.domain()?;
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[MemberId],
+) -> StoreResult<Vec<AllianceMember>> {
+    let rows = member::Entity::find()
+        .filter(member::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
     rows.into_iter().map(convert::member).collect()
 }
 
 /// Whether `person` is an active member of `alliance`.
 #[instrument(skip(db))]
-pub async fn is_active(db: &impl ConnectionTrait, alliance: AllianceId, person: PersonId) -> StoreResult<bool> {
+pub async fn is_active(
+    db: &impl ConnectionTrait,
+    alliance: AllianceId,
+    person: PersonId,
+) -> StoreResult<bool> {
     let count = member::Entity::find()
         .filter(member::Column::AllianceId.eq(alliance.0))
         .filter(member::Column::PersonId.eq(person.0))
@@ -70,7 +87,9 @@ pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Allia
     .insert(db)
     .await
     .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => DomainError::Conflict("this person is already an active member of the alliance".into()),
+        DomainError::Conflict(_) => {
+            DomainError::Conflict("this person is already an active member of the alliance".into())
+        }
         other => other,
     })?;
     convert::member(row)
@@ -79,9 +98,13 @@ pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Allia
 /// Marks a member as having left; their history stays.
 #[instrument(skip(db))]
 pub async fn remove(db: &impl ConnectionTrait, id: MemberId) -> StoreResult<AllianceMember> {
-    let row = member::ActiveModel { id: Set(id.0), left_at: Set(Some(crate::now())), ..Default::default() }
-        .update(db)
-        .await
-        .domain()?;
+    let row = member::ActiveModel {
+        id: Set(id.0),
+        left_at: Set(Some(crate::now())),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .domain()?;
     convert::member(row)
 }

@@ -22,7 +22,11 @@ pub struct NewPerson {
 
 /// The person who signs in as `subject`.
 #[instrument(skip(db))]
-pub async fn by_subject(db: &impl ConnectionTrait, district: DistrictId, subject: &str) -> StoreResult<Option<Person>> {
+pub async fn by_subject(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    subject: &str,
+) -> StoreResult<Option<Person>> {
     let row = person::Entity::find()
         .filter(person::Column::DistrictId.eq(district.0))
         .filter(person::Column::Subject.eq(subject))
@@ -34,7 +38,11 @@ pub async fn by_subject(db: &impl ConnectionTrait, district: DistrictId, subject
 
 /// The district's people among `ids`.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, district: DistrictId, ids: &[PersonId]) -> StoreResult<Vec<Person>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    ids: &[PersonId],
+) -> StoreResult<Vec<Person>> {
     let rows = person::Entity::find()
         .filter(person::Column::DistrictId.eq(district.0))
         .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))

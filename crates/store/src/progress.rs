@@ -8,7 +8,10 @@ use alliance_domain::progress::Observation;
 use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use tracing::instrument;
 
 use crate::convert;
@@ -49,11 +52,17 @@ pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<
 
 /// The newest `take` entries of each goal among `ids`, newest first, in one statement.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn newest(db: &impl ConnectionTrait, ids: &[GoalId], take: u64) -> StoreResult<Vec<ProgressEntry>> {
+pub async fn newest(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+    take: u64,
+) -> StoreResult<Vec<ProgressEntry>> {
     let ranked = Query::select()
         .column(Asterisk)
         .expr_as(
-            Expr::cust("ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY observed_at DESC, id DESC)"),
+            Expr::cust(
+                "ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY observed_at DESC, id DESC)",
+            ),
             Alias::new("rank_in_goal"),
         )
         .from(progress_entry::Entity)
@@ -67,13 +76,20 @@ pub async fn newest(db: &impl ConnectionTrait, ids: &[GoalId], take: u64) -> Sto
         .order_by(Alias::new("rank_in_goal"), sea_orm::Order::Asc)
         .to_owned();
     let statement = db.get_database_backend().build(&outer);
-    let rows = progress_entry::Entity::find().from_raw_sql(statement).all(db).await.domain()?;
+    let rows = progress_entry::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await
+        .domain()?;
     rows.into_iter().map(convert::progress_entry).collect()
 }
 
 /// How many entries each goal among `ids` has.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn counts(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<HashMap<GoalId, u64>> {
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+) -> StoreResult<HashMap<GoalId, u64>> {
     let rows: Vec<(uuid::Uuid, i64)> = progress_entry::Entity::find()
         .select_only()
         .column(progress_entry::Column::GoalId)
@@ -84,12 +100,18 @@ pub async fn counts(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Ha
         .all(db)
         .await
         .domain()?;
-    Ok(rows.into_iter().map(|(goal, n)| (GoalId(goal), u64::try_from(n).unwrap_or(0))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(goal, n)| (GoalId(goal), u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// Every observation (time and value) of each goal among `ids`, for summaries.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn observations(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Vec<(GoalId, Observation)>> {
+pub async fn observations(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+) -> StoreResult<Vec<(GoalId, Observation)>> {
     let rows: Vec<(uuid::Uuid, DateTime<Utc>, Option<f64>)> = progress_entry::Entity::find()
         .select_only()
         .column(progress_entry::Column::GoalId)
@@ -109,7 +131,10 @@ pub async fn observations(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreRes
 
 /// The entries among `ids`; the caller checks the alliance is in reach.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[ProgressEntryId]) -> StoreResult<Vec<ProgressEntry>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[ProgressEntryId],
+) -> StoreResult<Vec<ProgressEntry>> {
     let rows = progress_entry::Entity::find()
         .filter(progress_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .all(db)

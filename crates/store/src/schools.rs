@@ -2,7 +2,10 @@
 
 use alliance_domain::ids::{DistrictId, SchoolId};
 use alliance_domain::model::{ExternalIds, School};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use tracing::instrument;
 
 use crate::entities::school;
@@ -11,7 +14,11 @@ use crate::{Page, convert};
 
 /// A page of the district's schools by name, and how many there are.
 #[instrument(skip(db, page))]
-pub async fn list(db: &impl ConnectionTrait, district: DistrictId, page: impl FnOnce(u64) -> Page) -> StoreResult<(Vec<School>, u64)> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    page: impl FnOnce(u64) -> Page,
+) -> StoreResult<(Vec<School>, u64)> {
     let query = school::Entity::find().filter(school::Column::DistrictId.eq(district.0));
     let total = query.clone().count(db).await.domain()?;
     let page = page(total);
@@ -28,7 +35,11 @@ pub async fn list(db: &impl ConnectionTrait, district: DistrictId, page: impl Fn
 
 /// The district's schools among `ids`.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, district: DistrictId, ids: &[SchoolId]) -> StoreResult<Vec<School>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    ids: &[SchoolId],
+) -> StoreResult<Vec<School>> {
     let rows = school::Entity::find()
         .filter(school::Column::DistrictId.eq(district.0))
         .filter(school::Column::Id.is_in(ids.iter().map(|id| id.0)))
@@ -40,7 +51,12 @@ pub async fn by_ids(db: &impl ConnectionTrait, district: DistrictId, ids: &[Scho
 
 /// Adds a school to the district.
 #[instrument(skip(db))]
-pub async fn create(db: &impl ConnectionTrait, district: DistrictId, name: &str, external_ids: &ExternalIds) -> StoreResult<School> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    name: &str,
+    external_ids: &ExternalIds,
+) -> StoreResult<School> {
     let now = crate::now();
     let row = school::ActiveModel {
         id: Set(SchoolId::new().0),

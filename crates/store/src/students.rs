@@ -4,7 +4,10 @@ use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{DistrictId, PersonId, SchoolId, StudentId};
 use alliance_domain::model::{ExternalIds, Student};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use tracing::instrument;
 
 use crate::entities::student;
@@ -35,7 +38,11 @@ pub struct NewStudent {
 }
 
 fn contains(text: &str) -> LikeExpr {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
@@ -47,10 +54,18 @@ fn filtered(filter: &StudentFilter) -> Condition {
     if let Some(grade) = &filter.grade_level {
         condition = condition.add(student::Column::GradeLevel.eq(grade.as_str()));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         condition = condition.add(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(student::Column::Name))).like(contains(search)))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(student::Column::Name)))
+                        .like(contains(search)),
+                )
                 .add(Expr::col(student::Column::SortName).like(contains(search))),
         );
     }
@@ -60,8 +75,15 @@ fn filtered(filter: &StudentFilter) -> Condition {
 /// A page of the students in `scope` matching `filter`, by preferred name, and how many
 /// match in all.
 #[instrument(skip(db, page))]
-pub async fn list(db: &impl ConnectionTrait, scope: &ReadScope, filter: &StudentFilter, page: impl FnOnce(u64) -> Page) -> StoreResult<(Vec<Student>, u64)> {
-    let query = student::Entity::find().filter(scope::students(scope)).filter(filtered(filter));
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    filter: &StudentFilter,
+    page: impl FnOnce(u64) -> Page,
+) -> StoreResult<(Vec<Student>, u64)> {
+    let query = student::Entity::find()
+        .filter(scope::students(scope))
+        .filter(filtered(filter));
     let total = query.clone().count(db).await.domain()?;
     let page = page(total);
     let rows = query
@@ -77,7 +99,11 @@ pub async fn list(db: &impl ConnectionTrait, scope: &ReadScope, filter: &Student
 
 /// The students among `ids` that `scope` reaches.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, scope: &ReadScope, ids: &[StudentId]) -> StoreResult<Vec<Student>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    ids: &[StudentId],
+) -> StoreResult<Vec<Student>> {
     let rows = student::Entity::find()
         .filter(scope::students(scope))
         .filter(student::Column::Id.is_in(ids.iter().map(|id| id.0)))
@@ -90,7 +116,11 @@ pub async fn by_ids(db: &impl ConnectionTrait, scope: &ReadScope, ids: &[Student
 /// A student of the district whether or not the viewer may read them, for deciding
 /// whether a change to them is allowed.
 #[instrument(skip(db))]
-pub async fn in_district(db: &impl ConnectionTrait, district: DistrictId, id: StudentId) -> StoreResult<Option<Student>> {
+pub async fn in_district(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: StudentId,
+) -> StoreResult<Option<Student>> {
     let row = student::Entity::find_by_id(id.0)
         .filter(student::Column::DistrictId.eq(district.0))
         .one(db)
@@ -103,7 +133,11 @@ pub async fn in_district(db: &impl ConnectionTrait, district: DistrictId, id: St
 #[instrument(skip(db, new), fields(school = %new.school_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewStudent) -> StoreResult<Student> {
     let now = crate::now();
-    let sort_name = new.preferred_name.as_deref().unwrap_or(&new.name).to_lowercase();
+    let sort_name = new
+        .preferred_name
+        .as_deref()
+        .unwrap_or(&new.name)
+        .to_lowercase();
     let row = student::ActiveModel {
         id: Set(StudentId::new().0),
         district_id: Set(new.district_id.0),

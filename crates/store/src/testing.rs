@@ -42,7 +42,10 @@ impl TestDatabase {
     /// `ALLIANCE_TEST_DATABASE_URL` when it is set, otherwise as a SQLite file in a new
     /// temporary directory. Panics when that fails, as a test setup should.
     pub async fn new() -> TestDatabase {
-        match std::env::var(DATABASE_URL_VAR).ok().filter(|url| !url.trim().is_empty()) {
+        match std::env::var(DATABASE_URL_VAR)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+        {
             Some(server) => Self::postgres(server.trim()).await,
             None => Self::sqlite(),
         }
@@ -53,8 +56,15 @@ impl TestDatabase {
             .prefix("alliance-test-")
             .tempdir()
             .expect("create a temporary directory for the test database");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("alliance.db").display());
-        TestDatabase { url, dir: Some(dir), created_on: None }
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("alliance.db").display()
+        );
+        TestDatabase {
+            url,
+            dir: Some(dir),
+            created_on: None,
+        }
     }
 
     async fn postgres(server: &str) -> TestDatabase {
@@ -65,7 +75,11 @@ impl TestDatabase {
             .await
             .unwrap_or_else(|e| panic!("create test database {name} on {DATABASE_URL_VAR}: {e}"));
         admin.close().await.ok();
-        TestDatabase { url: with_database(server, &name), dir: None, created_on: Some((server.to_owned(), name)) }
+        TestDatabase {
+            url: with_database(server, &name),
+            dir: None,
+            created_on: Some((server.to_owned(), name)),
+        }
     }
 
     /// Whether this is a PostgreSQL database.
@@ -75,9 +89,13 @@ impl TestDatabase {
 
     /// A store connected to this database, with every migration applied.
     pub async fn store(&self) -> Store {
-        let store =
-            Store::connect(&self.url).await.unwrap_or_else(|e| panic!("connect to test database {}: {e}", self.url));
-        store.migrate().await.unwrap_or_else(|e| panic!("migrate test database {}: {e}", self.url));
+        let store = Store::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to test database {}: {e}", self.url));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("migrate test database {}: {e}", self.url));
         store
     }
 
@@ -88,7 +106,9 @@ impl TestDatabase {
     pub async fn cleanup(self) {
         if let Some((server, name)) = &self.created_on {
             let admin = admin_connection(server).await;
-            if let Err(e) = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await
+            if let Err(e) = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
             {
                 tracing::warn!(database = %name, error = %e, "could not drop test database");
             }
@@ -102,8 +122,13 @@ impl TestDatabase {
 
 async fn admin_connection(server: &str) -> DatabaseConnection {
     let mut options = ConnectOptions::new(server.to_owned());
-    options.max_connections(1).min_connections(0).sqlx_logging(false);
-    Database::connect(options).await.unwrap_or_else(|e| panic!("connect to {DATABASE_URL_VAR} ({server}): {e}"))
+    options
+        .max_connections(1)
+        .min_connections(0)
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {DATABASE_URL_VAR} ({server}): {e}"))
 }
 
 /// `url` with its database (the path) replaced by `name`, keeping any query string.
@@ -133,8 +158,14 @@ mod tests {
             with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
             "postgres://postgres@127.0.0.1:5432/t1"
         );
-        assert_eq!(with_database("postgres://u:p@db:5432", "t1"), "postgres://u:p@db:5432/t1");
-        assert_eq!(with_database("postgres://db/x?sslmode=disable", "t1"), "postgres://db/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u:p@db:5432", "t1"),
+            "postgres://u:p@db:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://db/x?sslmode=disable", "t1"),
+            "postgres://db/t1?sslmode=disable"
+        );
     }
 
     #[tokio::test]

@@ -84,7 +84,11 @@ pub struct AllianceMutations;
 impl AllianceMutations {
     /// Opens an alliance for a student, with the student as its first member. A student
     /// has at most one alliance that is not closed.
-    async fn create_alliance(&self, ctx: &Context<'_>, input: CreateAllianceInput) -> ApiResult<CreateAlliancePayload> {
+    async fn create_alliance(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAllianceInput,
+    ) -> ApiResult<CreateAlliancePayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let student_id = StudentId(input_id("Student", "studentId", &input.student_id)?);
@@ -92,28 +96,57 @@ impl AllianceMutations {
                 .await?
                 .ok_or(DomainError::NotFound("student"))?;
             authorize_write(viewer, WriteTarget::School(student.school_id))?;
-            let phase = input.phase.map_or(values::AlliancePhase::Engagement, Into::into);
+            let phase = input
+                .phase
+                .map_or(values::AlliancePhase::Engagement, Into::into);
             let tx = store(ctx)?.begin().await?;
-            let alliance = alliances::create(&tx, viewer.district_id, student.id, student.school_id, phase, &viewer.subject).await?;
-            members::add(&tx, NewMember {
-                alliance_id: alliance.id,
-                person_id: student.person_id,
-                role: values::MemberRole::Student,
-                relationship: None,
-                family_identified: false,
-            })
+            let alliance = alliances::create(
+                &tx,
+                viewer.district_id,
+                student.id,
+                student.school_id,
+                phase,
+                &viewer.subject,
+            )
             .await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "Alliance", alliance.id.0, Some(student.id)).await?;
+            members::add(
+                &tx,
+                NewMember {
+                    alliance_id: alliance.id,
+                    person_id: student.person_id,
+                    role: values::MemberRole::Student,
+                    relationship: None,
+                    family_identified: false,
+                },
+            )
+            .await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "Alliance",
+                alliance.id.0,
+                Some(student.id),
+            )
+            .await?;
             Ok(Alliance(alliance))
         }
         .await;
         let (alliance, user_errors) = finish(ctx, outcome)?;
-        Ok(CreateAlliancePayload { alliance, user_errors })
+        Ok(CreateAlliancePayload {
+            alliance,
+            user_errors,
+        })
     }
 
     /// Moves an alliance to another phase (kept in its history), and optionally pauses,
     /// resumes or closes it.
-    async fn change_alliance_phase(&self, ctx: &Context<'_>, input: ChangeAlliancePhaseInput) -> ApiResult<ChangeAlliancePhasePayload> {
+    async fn change_alliance_phase(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeAlliancePhaseInput,
+    ) -> ApiResult<ChangeAlliancePhasePayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let id = AllianceId(input_id("Alliance", "allianceId", &input.alliance_id)?);
@@ -121,62 +154,132 @@ impl AllianceMutations {
             let reason = validate::optional_text("reason", input.reason.as_deref(), MAX_TEXT)?;
             let status = input.status.map_or(current.status, Into::into);
             let tx = store(ctx)?.begin().await?;
-            let alliance = alliances::change(&tx, &current, input.phase.into(), status, reason, &viewer.subject).await?;
-            commit(ctx, viewer, tx, AuditAction::Update, "Alliance", alliance.id.0, Some(alliance.student_id)).await?;
+            let alliance = alliances::change(
+                &tx,
+                &current,
+                input.phase.into(),
+                status,
+                reason,
+                &viewer.subject,
+            )
+            .await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Update,
+                "Alliance",
+                alliance.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok(Alliance(alliance))
         }
         .await;
         let (alliance, user_errors) = finish(ctx, outcome)?;
-        Ok(ChangeAlliancePhasePayload { alliance, user_errors })
+        Ok(ChangeAlliancePhasePayload {
+            alliance,
+            user_errors,
+        })
     }
 
     /// Adds a person to an alliance in a role.
-    async fn add_alliance_member(&self, ctx: &Context<'_>, input: AddAllianceMemberInput) -> ApiResult<AddAllianceMemberPayload> {
+    async fn add_alliance_member(
+        &self,
+        ctx: &Context<'_>,
+        input: AddAllianceMemberInput,
+    ) -> ApiResult<AddAllianceMemberPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let id = AllianceId(input_id("Alliance", "allianceId", &input.alliance_id)?);
             let person_id = PersonId(input_id("Person", "personId", &input.person_id)?);
             let alliance = writable_alliance(ctx, viewer, id).await?;
-            if persons::by_ids(store(ctx)?.db(), viewer.district_id, &[person_id]).await?.is_empty() {
-                return Err(DomainError::invalid("personId", "no such person in this district"));
+            if persons::by_ids(store(ctx)?.db(), viewer.district_id, &[person_id])
+                .await?
+                .is_empty()
+            {
+                return Err(DomainError::invalid(
+                    "personId",
+                    "no such person in this district",
+                ));
             }
-            let relationship = validate::optional_text("relationship", input.relationship.as_deref(), MAX_NAME)?;
+            let relationship =
+                validate::optional_text("relationship", input.relationship.as_deref(), MAX_NAME)?;
             let tx = store(ctx)?.begin().await?;
-            let member = members::add(&tx, NewMember {
-                alliance_id: alliance.id,
-                person_id,
-                role: input.role.into(),
-                relationship,
-                family_identified: input.family_identified,
-            })
+            let member = members::add(
+                &tx,
+                NewMember {
+                    alliance_id: alliance.id,
+                    person_id,
+                    role: input.role.into(),
+                    relationship,
+                    family_identified: input.family_identified,
+                },
+            )
             .await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "AllianceMember", member.id.0, Some(alliance.student_id)).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "AllianceMember",
+                member.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok((AllianceMember(member), Alliance(alliance)))
         }
         .await;
         let (done, user_errors) = finish(ctx, outcome)?;
         let (member, alliance) = done.unzip();
-        Ok(AddAllianceMemberPayload { member, alliance, user_errors })
+        Ok(AddAllianceMemberPayload {
+            member,
+            alliance,
+            user_errors,
+        })
     }
 
     /// Ends a membership. The member's history (what they said and did) stays.
-    async fn remove_alliance_member(&self, ctx: &Context<'_>, input: RemoveAllianceMemberInput) -> ApiResult<RemoveAllianceMemberPayload> {
+    async fn remove_alliance_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveAllianceMemberInput,
+    ) -> ApiResult<RemoveAllianceMemberPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let id = MemberId(input_id("AllianceMember", "memberId", &input.member_id)?);
-            let member = members::by_ids(store(ctx)?.db(), &[id]).await?.pop().ok_or(DomainError::NotFound("member"))?;
+            let member = members::by_ids(store(ctx)?.db(), &[id])
+                .await?
+                .pop()
+                .ok_or(DomainError::NotFound("member"))?;
             let alliance = writable_alliance(ctx, viewer, member.alliance_id).await?;
             if !member.is_active() {
-                return Err(DomainError::invalid("memberId", "this member has already left the alliance"));
+                return Err(DomainError::invalid(
+                    "memberId",
+                    "this member has already left the alliance",
+                ));
             }
             let tx = store(ctx)?.begin().await?;
             let member = members::remove(&tx, member.id).await?;
-            commit(ctx, viewer, tx, AuditAction::Remove, "AllianceMember", member.id.0, Some(alliance.student_id)).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Remove,
+                "AllianceMember",
+                member.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok((AllianceMember(member), Alliance(alliance)))
         }
         .await;
         let (done, user_errors) = finish(ctx, outcome)?;
         let (member, alliance) = done.unzip();
-        Ok(RemoveAllianceMemberPayload { member, alliance, user_errors })
+        Ok(RemoveAllianceMemberPayload {
+            member,
+            alliance,
+            user_errors,
+        })
     }
 }

@@ -7,8 +7,8 @@ use alliance_domain::model::{ExternalId, ExternalIds};
 use alliance_domain::validate::{self, MAX_NAME, MAX_TEXT};
 use alliance_domain::values::AuditAction;
 use alliance_store::persons::{self, NewPerson};
-use alliance_store::students::{self, NewStudent};
 use alliance_store::schools;
+use alliance_store::students::{self, NewStudent};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::{UserError, commit, finish, input_id, store};
@@ -25,7 +25,10 @@ pub struct ExternalIdInput {
     pub value: String,
 }
 
-fn external_ids(field: &str, input: Option<Vec<ExternalIdInput>>) -> Result<ExternalIds, DomainError> {
+fn external_ids(
+    field: &str,
+    input: Option<Vec<ExternalIdInput>>,
+) -> Result<ExternalIds, DomainError> {
     input
         .unwrap_or_default()
         .into_iter()
@@ -100,7 +103,11 @@ pub struct DirectoryMutations;
 #[Object]
 impl DirectoryMutations {
     /// Adds a school to the district. District administrators only.
-    async fn create_school(&self, ctx: &Context<'_>, input: CreateSchoolInput) -> ApiResult<CreateSchoolPayload> {
+    async fn create_school(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSchoolInput,
+    ) -> ApiResult<CreateSchoolPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             authorize_write(viewer, WriteTarget::District)?;
@@ -108,61 +115,121 @@ impl DirectoryMutations {
             let external_ids = external_ids("externalIds", input.external_ids)?;
             let tx = store(ctx)?.begin().await?;
             let school = schools::create(&tx, viewer.district_id, &name, &external_ids).await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "School", school.id.0, None).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "School",
+                school.id.0,
+                None,
+            )
+            .await?;
             Ok(School(school))
         }
         .await;
         let (school, user_errors) = finish(ctx, outcome)?;
-        Ok(CreateSchoolPayload { school, user_errors })
+        Ok(CreateSchoolPayload {
+            school,
+            user_errors,
+        })
     }
 
     /// Adds a person to the district's directory, so they can join alliances.
-    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> ApiResult<CreatePersonPayload> {
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> ApiResult<CreatePersonPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             authorize_write(viewer, WriteTarget::Directory)?;
             let new = NewPerson {
                 district_id: viewer.district_id,
-                display_name: validate::required_text("displayName", &input.display_name, MAX_NAME)?,
+                display_name: validate::required_text(
+                    "displayName",
+                    &input.display_name,
+                    MAX_NAME,
+                )?,
                 preferred_language: language("preferredLanguage", input.preferred_language)?,
-                contact_preferences: validate::optional_text("contactPreferences", input.contact_preferences.as_deref(), MAX_TEXT)?,
+                contact_preferences: validate::optional_text(
+                    "contactPreferences",
+                    input.contact_preferences.as_deref(),
+                    MAX_TEXT,
+                )?,
                 external_ids: external_ids("externalIds", input.external_ids)?,
                 subject: validate::optional_text("subject", input.subject.as_deref(), MAX_NAME)?,
             };
             let tx = store(ctx)?.begin().await?;
             let person = persons::create(&tx, new).await.map_err(|e| match e {
-                DomainError::Conflict(_) => DomainError::invalid("subject", "another person already signs in with this subject"),
+                DomainError::Conflict(_) => DomainError::invalid(
+                    "subject",
+                    "another person already signs in with this subject",
+                ),
                 other => other,
             })?;
-            commit(ctx, viewer, tx, AuditAction::Create, "Person", person.id.0, None).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "Person",
+                person.id.0,
+                None,
+            )
+            .await?;
             Ok(Person(person))
         }
         .await;
         let (person, user_errors) = finish(ctx, outcome)?;
-        Ok(CreatePersonPayload { person, user_errors })
+        Ok(CreatePersonPayload {
+            person,
+            user_errors,
+        })
     }
 
     /// Enrols a student in a school, with a person record of their own.
-    async fn create_student(&self, ctx: &Context<'_>, input: CreateStudentInput) -> ApiResult<CreateStudentPayload> {
+    async fn create_student(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateStudentInput,
+    ) -> ApiResult<CreateStudentPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let school_id = SchoolId(input_id("School", "schoolId", &input.school_id)?);
             let db = store(ctx)?.db();
-            if schools::by_ids(db, viewer.district_id, &[school_id]).await?.is_empty() {
-                return Err(DomainError::invalid("schoolId", "no such school in this district"));
+            if schools::by_ids(db, viewer.district_id, &[school_id])
+                .await?
+                .is_empty()
+            {
+                return Err(DomainError::invalid(
+                    "schoolId",
+                    "no such school in this district",
+                ));
             }
             authorize_write(viewer, WriteTarget::School(school_id))?;
             let name = validate::required_text("name", &input.name, MAX_NAME)?;
-            let preferred_name = validate::optional_text("preferredName", input.preferred_name.as_deref(), MAX_NAME)?;
-            let pronouns = validate::optional_text("pronouns", input.pronouns.as_deref(), MAX_NAME)?;
+            let preferred_name = validate::optional_text(
+                "preferredName",
+                input.preferred_name.as_deref(),
+                MAX_NAME,
+            )?;
+            let pronouns =
+                validate::optional_text("pronouns", input.pronouns.as_deref(), MAX_NAME)?;
             let grade_level = validate::grade_level("gradeLevel", &input.grade_level)?;
             let preferred_language = language("preferredLanguage", input.preferred_language)?;
             let external_ids = external_ids("externalIds", input.external_ids)?;
             let existing_person = match &input.person_id {
                 Some(id) => {
                     let id = PersonId(input_id("Person", "personId", id)?);
-                    if persons::by_ids(db, viewer.district_id, &[id]).await?.is_empty() {
-                        return Err(DomainError::invalid("personId", "no such person in this district"));
+                    if persons::by_ids(db, viewer.district_id, &[id])
+                        .await?
+                        .is_empty()
+                    {
+                        return Err(DomainError::invalid(
+                            "personId",
+                            "no such person in this district",
+                        ));
                     }
                     Some(id)
                 }
@@ -172,35 +239,53 @@ impl DirectoryMutations {
             let person_id = match existing_person {
                 Some(id) => id,
                 None => {
-                    let person = persons::create(&tx, NewPerson {
-                        district_id: viewer.district_id,
-                        display_name: preferred_name.clone().unwrap_or_else(|| name.clone()),
-                        preferred_language: preferred_language.clone(),
-                        contact_preferences: None,
-                        external_ids: Vec::new(),
-                        subject: None,
-                    })
+                    let person = persons::create(
+                        &tx,
+                        NewPerson {
+                            district_id: viewer.district_id,
+                            display_name: preferred_name.clone().unwrap_or_else(|| name.clone()),
+                            preferred_language: preferred_language.clone(),
+                            contact_preferences: None,
+                            external_ids: Vec::new(),
+                            subject: None,
+                        },
+                    )
                     .await?;
                     person.id
                 }
             };
-            let student = students::create(&tx, NewStudent {
-                district_id: viewer.district_id,
-                school_id,
-                person_id,
-                name,
-                preferred_name,
-                pronouns,
-                grade_level,
-                preferred_language,
-                external_ids,
-            })
+            let student = students::create(
+                &tx,
+                NewStudent {
+                    district_id: viewer.district_id,
+                    school_id,
+                    person_id,
+                    name,
+                    preferred_name,
+                    pronouns,
+                    grade_level,
+                    preferred_language,
+                    external_ids,
+                },
+            )
             .await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "Student", student.id.0, Some(student.id)).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "Student",
+                student.id.0,
+                Some(student.id),
+            )
+            .await?;
             Ok(Student(student))
         }
         .await;
         let (student, user_errors) = finish(ctx, outcome)?;
-        Ok(CreateStudentPayload { student, user_errors })
+        Ok(CreateStudentPayload {
+            student,
+            user_errors,
+        })
     }
 }

@@ -7,8 +7,8 @@ use alliance_domain::model::{Alliance, Goal as DomainGoal, Measure};
 use alliance_domain::validate::{self, MAX_TEXT};
 use alliance_domain::values::{self, AuditAction};
 use alliance_store::goals::{self, NewGoal};
-use alliance_store::progress::{self, NewProgress};
 use alliance_store::members;
+use alliance_store::progress::{self, NewProgress};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Duration;
 
@@ -33,14 +33,17 @@ pub struct MeasureInput {
 
 impl MeasureInput {
     fn validated(self, field: &str) -> Result<Measure, DomainError> {
-        validate::measure(field, Measure {
-            name: self.name,
-            unit: self.unit,
-            baseline: self.baseline,
-            target: self.target,
-            direction: self.direction.into(),
-            target_date: self.target_date.map(|d| d.0),
-        })
+        validate::measure(
+            field,
+            Measure {
+                name: self.name,
+                unit: self.unit,
+                baseline: self.baseline,
+                target: self.target,
+                direction: self.direction.into(),
+                target_date: self.target_date.map(|d| d.0),
+            },
+        )
     }
 }
 
@@ -115,7 +118,12 @@ pub struct RecordProgressPayload {
 }
 
 /// Checks that `id` names an active member of `alliance` who speaks for the family.
-async fn family_voice(ctx: &Context<'_>, alliance: &Alliance, field: &str, id: &ID) -> Result<MemberId, DomainError> {
+async fn family_voice(
+    ctx: &Context<'_>,
+    alliance: &Alliance,
+    field: &str,
+    id: &ID,
+) -> Result<MemberId, DomainError> {
     let id = MemberId(input_id("AllianceMember", field, id)?);
     let member = members::by_ids(store(ctx)?.db(), &[id]).await?.pop();
     match member {
@@ -123,17 +131,30 @@ async fn family_voice(ctx: &Context<'_>, alliance: &Alliance, field: &str, id: &
             if m.role.is_family() {
                 Ok(m.id)
             } else {
-                Err(DomainError::invalid(field, "a goal in own words is expressed by the student or a caregiver"))
+                Err(DomainError::invalid(
+                    field,
+                    "a goal in own words is expressed by the student or a caregiver",
+                ))
             }
         }
-        _ => Err(DomainError::invalid(field, "not an active member of this alliance")),
+        _ => Err(DomainError::invalid(
+            field,
+            "not an active member of this alliance",
+        )),
     }
 }
 
 /// The goal `id` of the viewer's district with its alliance, once the viewer may change it.
-async fn writable_goal(ctx: &Context<'_>, viewer: &Viewer, id: &ID) -> Result<(DomainGoal, Alliance), DomainError> {
+async fn writable_goal(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    id: &ID,
+) -> Result<(DomainGoal, Alliance), DomainError> {
     let id = GoalId(input_id("Goal", "goalId", id)?);
-    let goal = goals::by_ids(store(ctx)?.db(), &[id]).await?.pop().ok_or(DomainError::NotFound("goal"))?;
+    let goal = goals::by_ids(store(ctx)?.db(), &[id])
+        .await?
+        .pop()
+        .ok_or(DomainError::NotFound("goal"))?;
     let alliance = writable_alliance(ctx, viewer, goal.alliance_id).await?;
     Ok((goal, alliance))
 }
@@ -145,7 +166,11 @@ pub struct GoalMutations;
 #[Object]
 impl GoalMutations {
     /// Sets a goal in the words of the student or family.
-    async fn create_goal(&self, ctx: &Context<'_>, input: CreateGoalInput) -> ApiResult<CreateGoalPayload> {
+    async fn create_goal(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateGoalInput,
+    ) -> ApiResult<CreateGoalPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let alliance_id = AllianceId(input_id("Alliance", "allianceId", &input.alliance_id)?);
@@ -153,7 +178,8 @@ impl GoalMutations {
             let new = NewGoal {
                 alliance_id,
                 own_words: validate::own_words("ownWords", &input.own_words)?,
-                expressed_by: family_voice(ctx, &alliance, "expressedById", &input.expressed_by_id).await?,
+                expressed_by: family_voice(ctx, &alliance, "expressedById", &input.expressed_by_id)
+                    .await?,
                 summary: validate::optional_text("summary", input.summary.as_deref(), MAX_TEXT)?,
                 domain: input.domain.map_or(values::GoalDomain::Other, Into::into),
                 priority: validate::priority("priority", input.priority.unwrap_or(3))?,
@@ -162,7 +188,16 @@ impl GoalMutations {
             };
             let tx = store(ctx)?.begin().await?;
             let goal = goals::create(&tx, new).await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "Goal", goal.id.0, Some(alliance.student_id)).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "Goal",
+                goal.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok(Goal(goal))
         }
         .await;
@@ -172,7 +207,11 @@ impl GoalMutations {
 
     /// Changes a goal, keeping what it was as a revision. Needs the goal's current
     /// `version`; a stale one is refused with `CONFLICT`.
-    async fn update_goal(&self, ctx: &Context<'_>, input: UpdateGoalInput) -> ApiResult<UpdateGoalPayload> {
+    async fn update_goal(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateGoalInput,
+    ) -> ApiResult<UpdateGoalPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let (current, alliance) = writable_goal(ctx, viewer, &input.goal_id).await?;
@@ -199,14 +238,29 @@ impl GoalMutations {
                 changed.achievement_status = status.into();
             }
             match (input.measure, input.remove_measure) {
-                (Some(_), true) => return Err(DomainError::invalid("removeMeasure", "give a new measure or remove it, not both")),
+                (Some(_), true) => {
+                    return Err(DomainError::invalid(
+                        "removeMeasure",
+                        "give a new measure or remove it, not both",
+                    ));
+                }
                 (Some(measure), false) => changed.measure = Some(measure.validated("measure")?),
                 (None, true) => changed.measure = None,
                 (None, false) => {}
             }
             let tx = store(ctx)?.begin().await?;
-            let goal = goals::update(&tx, &current, changed, input.version, &viewer.subject).await?;
-            commit(ctx, viewer, tx, AuditAction::Update, "Goal", goal.id.0, Some(alliance.student_id)).await?;
+            let goal =
+                goals::update(&tx, &current, changed, input.version, &viewer.subject).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Update,
+                "Goal",
+                goal.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok(Goal(goal))
         }
         .await;
@@ -215,7 +269,11 @@ impl GoalMutations {
     }
 
     /// Records an observation of progress toward a goal: a value, a note, or both.
-    async fn record_progress(&self, ctx: &Context<'_>, input: RecordProgressInput) -> ApiResult<RecordProgressPayload> {
+    async fn record_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordProgressInput,
+    ) -> ApiResult<RecordProgressPayload> {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let (goal, alliance) = writable_goal(ctx, viewer, &input.goal_id).await?;
@@ -223,25 +281,46 @@ impl GoalMutations {
             let now = alliance_store::now();
             let observed_at = input.observed_at.map_or(now, |t| t.0);
             if observed_at > now + Duration::hours(24) {
-                return Err(DomainError::invalid("observedAt", "must not be in the future"));
+                return Err(DomainError::invalid(
+                    "observedAt",
+                    "must not be in the future",
+                ));
             }
             let tx = store(ctx)?.begin().await?;
-            let entry = progress::create(&tx, NewProgress {
-                goal_id: goal.id,
-                observed_at,
-                recorded_by: viewer.person_id,
-                recorded_by_subject: viewer.subject.clone(),
-                value,
-                note,
-                source: input.source.map_or(values::ProgressSource::TeamObservation, Into::into),
-            })
+            let entry = progress::create(
+                &tx,
+                NewProgress {
+                    goal_id: goal.id,
+                    observed_at,
+                    recorded_by: viewer.person_id,
+                    recorded_by_subject: viewer.subject.clone(),
+                    value,
+                    note,
+                    source: input
+                        .source
+                        .map_or(values::ProgressSource::TeamObservation, Into::into),
+                },
+            )
             .await?;
-            commit(ctx, viewer, tx, AuditAction::Create, "ProgressEntry", entry.id.0, Some(alliance.student_id)).await?;
+            commit(
+                ctx,
+                viewer,
+                tx,
+                AuditAction::Create,
+                "ProgressEntry",
+                entry.id.0,
+                Some(alliance.student_id),
+            )
+            .await?;
             Ok((ProgressEntry(entry), Goal(goal)))
         }
         .await;
         let (done, user_errors) = finish(ctx, outcome)?;
         let (progress_entry, goal) = done.unzip();
-        Ok(RecordProgressPayload { progress_entry, goal, user_errors })
+        Ok(RecordProgressPayload {
+            progress_entry,
+            goal,
+            user_errors,
+        })
     }
 }

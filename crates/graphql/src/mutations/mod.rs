@@ -42,7 +42,10 @@ pub struct UserError {
 /// Turns a mutation's outcome into the payload's object and user errors. Problems the
 /// user can fix become `userErrors` (and are echoed in `errors` with their
 /// `extensions.code`, so generic clients notice); anything else fails the field.
-pub(crate) fn finish<T>(ctx: &Context<'_>, outcome: Result<T, DomainError>) -> ApiResult<(Option<T>, Vec<UserError>)> {
+pub(crate) fn finish<T>(
+    ctx: &Context<'_>,
+    outcome: Result<T, DomainError>,
+) -> ApiResult<(Option<T>, Vec<UserError>)> {
     match outcome {
         Ok(value) => Ok((Some(value), Vec::new())),
         Err(error @ (DomainError::Invalid { .. } | DomainError::Conflict(_))) => {
@@ -55,7 +58,14 @@ pub(crate) fn finish<T>(ctx: &Context<'_>, outcome: Result<T, DomainError>) -> A
                 other => other.to_string(),
             };
             ctx.add_error(to_graphql(&error).extend().into_server_error(ctx.item.pos));
-            Ok((None, vec![UserError { field, message, code: code(&error).to_owned() }]))
+            Ok((
+                None,
+                vec![UserError {
+                    field,
+                    message,
+                    code: code(&error).to_owned(),
+                }],
+            ))
         }
         Err(other) => Err(to_graphql(&other)),
     }
@@ -65,19 +75,37 @@ pub(crate) fn finish<T>(ctx: &Context<'_>, outcome: Result<T, DomainError>) -> A
 pub(crate) fn input_id(kind: &'static str, field: &str, id: &ID) -> Result<Uuid, DomainError> {
     match ids::parse(id) {
         Some((found, uuid)) if found == kind => Ok(uuid),
-        _ => Err(DomainError::invalid(field, format!("not a valid {kind} ID"))),
+        _ => Err(DomainError::invalid(
+            field,
+            format!("not a valid {kind} ID"),
+        )),
     }
 }
 
 /// The alliance `id` of the viewer's district, once the viewer is allowed to change it.
-pub(crate) async fn writable_alliance(ctx: &Context<'_>, viewer: &Viewer, id: AllianceId) -> Result<Alliance, DomainError> {
-    let db = ctx.store().map_err(|_| DomainError::Unexpected("no store".into()))?.db();
-    let alliance = alliance_repo::in_district(db, viewer.district_id, id).await?.ok_or(DomainError::NotFound("alliance"))?;
+pub(crate) async fn writable_alliance(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    id: AllianceId,
+) -> Result<Alliance, DomainError> {
+    let db = ctx
+        .store()
+        .map_err(|_| DomainError::Unexpected("no store".into()))?
+        .db();
+    let alliance = alliance_repo::in_district(db, viewer.district_id, id)
+        .await?
+        .ok_or(DomainError::NotFound("alliance"))?;
     let viewer_is_member = match viewer.person_id {
         Some(person) => members::is_active(db, alliance.id, person).await?,
         None => false,
     };
-    authorize_write(viewer, WriteTarget::Alliance { school_id: alliance.school_id, viewer_is_member })?;
+    authorize_write(
+        viewer,
+        WriteTarget::Alliance {
+            school_id: alliance.school_id,
+            viewer_is_member,
+        },
+    )?;
     Ok(alliance)
 }
 
@@ -91,7 +119,9 @@ pub(crate) async fn commit(
     id: Uuid,
     student: Option<StudentId>,
 ) -> Result<(), DomainError> {
-    let state = ctx.state().map_err(|_| DomainError::Unexpected("no request state".into()))?;
+    let state = ctx
+        .state()
+        .map_err(|_| DomainError::Unexpected("no request state".into()))?;
     let event = state.event(viewer, action, kind, Some(ids::encode(kind, id).0), student);
     audit::record(&tx, &[event]).await?;
     alliance_store::commit(tx).await
@@ -99,5 +129,6 @@ pub(crate) async fn commit(
 
 /// The store, for mutations that speak in domain results.
 pub(crate) fn store<'a>(ctx: &'a Context<'_>) -> Result<&'a alliance_store::Store, DomainError> {
-    ctx.store().map_err(|_| DomainError::Unexpected("no store".into()))
+    ctx.store()
+        .map_err(|_| DomainError::Unexpected("no store".into()))
 }

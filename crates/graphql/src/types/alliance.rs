@@ -35,7 +35,10 @@ impl Alliance {
     }
     async fn student(&self, ctx: &Context<'_>) -> ApiResult<Student> {
         let student = load(ctx, self.0.student_id).await?;
-        student.map(|s| Student::read(ctx, s)).transpose()?.ok_or_else(|| coded("NOT_FOUND", "student not found"))
+        student
+            .map(|s| Student::read(ctx, s))
+            .transpose()?
+            .ok_or_else(|| coded("NOT_FOUND", "student not found"))
     }
     async fn status(&self) -> AllianceStatus {
         self.0.status.into()
@@ -53,7 +56,10 @@ impl Alliance {
         before: Option<String>,
     ) -> ApiResult<Conn<PhaseChange>> {
         let history = load(ctx, PhasesOf(self.0.id)).await?.unwrap_or_default();
-        slice(history.into_iter().map(PhaseChange).collect(), &PageArgs::new(first, after, last, before))
+        slice(
+            history.into_iter().map(PhaseChange).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     /// The members, in order of joining; former members only when asked for.
     #[allow(clippy::too_many_arguments)]
@@ -67,7 +73,11 @@ impl Alliance {
         #[graphql(default = false, desc = "Include members who have left.")] include_former: bool,
     ) -> ApiResult<Conn<AllianceMember>> {
         let members = load(ctx, MembersOf(self.0.id)).await?.unwrap_or_default();
-        let members = members.into_iter().filter(|m| include_former || m.is_active()).map(AllianceMember).collect();
+        let members = members
+            .into_iter()
+            .filter(|m| include_former || m.is_active())
+            .map(AllianceMember)
+            .collect();
         slice(members, &PageArgs::new(first, after, last, before))
     }
     /// The goals, by priority (1 first) then age.
@@ -83,7 +93,11 @@ impl Alliance {
     ) -> ApiResult<Conn<Goal>> {
         let goals = load(ctx, GoalsOf(self.0.id)).await?.unwrap_or_default();
         let wanted: Option<DomainGoalStatus> = status.map(Into::into);
-        let goals = goals.into_iter().filter(|g| wanted.is_none_or(|s| g.status == s)).map(Goal).collect();
+        let goals = goals
+            .into_iter()
+            .filter(|g| wanted.is_none_or(|s| g.status == s))
+            .map(Goal)
+            .collect();
         slice(goals, &PageArgs::new(first, after, last, before))
     }
     async fn created_at(&self) -> DateTime {
@@ -132,11 +146,15 @@ impl AllianceMember {
     }
     async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Alliance> {
         let alliance = load(ctx, self.0.alliance_id).await?;
-        alliance.map(Alliance).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
+        alliance
+            .map(Alliance)
+            .ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
     async fn person(&self, ctx: &Context<'_>) -> ApiResult<Person> {
         let person = load(ctx, self.0.person_id).await?;
-        person.map(Person).ok_or_else(|| coded("INTERNAL", "internal error"))
+        person
+            .map(Person)
+            .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
     async fn role(&self) -> MemberRole {
         self.0.role.into()

@@ -17,7 +17,12 @@ pub struct ExternalId {
 }
 
 pub(crate) fn external_ids(ids: &[model::ExternalId]) -> Vec<ExternalId> {
-    ids.iter().map(|e| ExternalId { system: e.system.clone(), value: e.value.clone() }).collect()
+    ids.iter()
+        .map(|e| ExternalId {
+            system: e.system.clone(),
+            value: e.value.clone(),
+        })
+        .collect()
 }
 
 /// A district: the tenant every record belongs to.

@@ -10,7 +10,9 @@ use crate::loaders::{MembersOf, NewestProgress, ObservationsOf, ProgressCount, R
 use crate::pagination::{Conn, PageArgs, connection, slice};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
-use crate::types::enums::{AchievementStatus, Direction, GoalDomain, GoalStatus, ProgressDecision, ProgressSource};
+use crate::types::enums::{
+    AchievementStatus, Direction, GoalDomain, GoalStatus, ProgressDecision, ProgressSource,
+};
 use crate::types::load;
 use crate::types::scalars::{Date, DateTime};
 
@@ -24,7 +26,9 @@ impl Goal {
     }
     async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Alliance> {
         let alliance = load(ctx, self.0.alliance_id).await?;
-        alliance.map(Alliance).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
+        alliance
+            .map(Alliance)
+            .ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
     /// The goal as the student or family said it, verbatim.
     async fn own_words(&self) -> &str {
@@ -32,8 +36,13 @@ impl Goal {
     }
     /// The member who said it.
     async fn expressed_by(&self, ctx: &Context<'_>) -> ApiResult<Option<AllianceMember>> {
-        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
-        Ok(members.into_iter().find(|m| m.id == self.0.expressed_by).map(AllianceMember))
+        let members = load(ctx, MembersOf(self.0.alliance_id))
+            .await?
+            .unwrap_or_default();
+        Ok(members
+            .into_iter()
+            .find(|m| m.id == self.0.expressed_by)
+            .map(AllianceMember))
     }
     /// The team's summary, kept beside the family's words.
     async fn summary(&self) -> Option<&str> {
@@ -73,14 +82,28 @@ impl Goal {
         let newest = if page.limit == 0 {
             Vec::new()
         } else {
-            load(ctx, NewestProgress { goal: self.0.id, take }).await?.unwrap_or_default()
+            load(
+                ctx,
+                NewestProgress {
+                    goal: self.0.id,
+                    take,
+                },
+            )
+            .await?
+            .unwrap_or_default()
         };
-        let items = newest.into_iter().skip(page.offset as usize).map(ProgressEntry).collect();
+        let items = newest
+            .into_iter()
+            .skip(page.offset as usize)
+            .map(ProgressEntry)
+            .collect();
         Ok(connection(items, page, total))
     }
     /// What the progress says, computed from every entry.
     async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
-        let observations = load(ctx, ObservationsOf(self.0.id)).await?.unwrap_or_default();
+        let observations = load(ctx, ObservationsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         let s = summarize(self.0.measure.as_ref(), self.0.created_at, &observations);
         Ok(ProgressSummary {
             count: s.count as i32,
@@ -104,7 +127,10 @@ impl Goal {
         before: Option<String>,
     ) -> ApiResult<Conn<GoalRevision>> {
         let revisions = load(ctx, RevisionsOf(self.0.id)).await?.unwrap_or_default();
-        slice(revisions.into_iter().map(GoalRevision).collect(), &PageArgs::new(first, after, last, before))
+        slice(
+            revisions.into_iter().map(GoalRevision).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     /// Increases with every change; `updateGoal` must name the version it was based on.
     async fn version(&self) -> i32 {
@@ -204,7 +230,8 @@ impl ProgressEntry {
     }
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Goal> {
         let goal = load(ctx, self.0.goal_id).await?;
-        goal.map(Goal).ok_or_else(|| coded("NOT_FOUND", "goal not found"))
+        goal.map(Goal)
+            .ok_or_else(|| coded("NOT_FOUND", "goal not found"))
     }
     async fn observed_at(&self) -> DateTime {
         self.0.observed_at.into()

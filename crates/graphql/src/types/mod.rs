@@ -18,7 +18,10 @@ use crate::loaders::Batch;
 use async_graphql::dataloader::Loader;
 
 /// Loads one value through the viewer's data loader.
-pub(crate) async fn load<K>(ctx: &Context<'_>, key: K) -> ApiResult<Option<<Batch as Loader<K>>::Value>>
+pub(crate) async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> ApiResult<Option<<Batch as Loader<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Batch: Loader<K, Error = crate::loaders::LoadError>,

@@ -34,30 +34,58 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
         return Ok(None);
     };
     let node = match kind.as_str() {
-        "School" => load(ctx, SchoolId(uuid)).await?.map(|s| Node::School(School(s))),
+        "School" => load(ctx, SchoolId(uuid))
+            .await?
+            .map(|s| Node::School(School(s))),
         "Person" => {
-            let directory = [Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff].iter().any(|r| viewer.has(*r));
+            let directory = [Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff]
+                .iter()
+                .any(|r| viewer.has(*r));
             let own = viewer.person_id == Some(PersonId(uuid));
-            if directory || own { load(ctx, PersonId(uuid)).await?.map(|p| Node::Person(Person(p))) } else { None }
+            if directory || own {
+                load(ctx, PersonId(uuid))
+                    .await?
+                    .map(|p| Node::Person(Person(p)))
+            } else {
+                None
+            }
         }
-        "Student" => load(ctx, StudentId(uuid)).await?.map(|s| Student::read(ctx, s)).transpose()?.map(Node::Student),
-        "Alliance" => visible_alliance(ctx, AllianceId(uuid)).await?.map(Node::Alliance),
+        "Student" => load(ctx, StudentId(uuid))
+            .await?
+            .map(|s| Student::read(ctx, s))
+            .transpose()?
+            .map(Node::Student),
+        "Alliance" => visible_alliance(ctx, AllianceId(uuid))
+            .await?
+            .map(Node::Alliance),
         "AllianceMember" => {
-            let member = members::by_ids(ctx.store()?.db(), &[MemberId(uuid)]).await.gql()?.pop();
+            let member = members::by_ids(ctx.store()?.db(), &[MemberId(uuid)])
+                .await
+                .gql()?
+                .pop();
             match member {
-                Some(m) if visible_alliance(ctx, m.alliance_id).await?.is_some() => Some(Node::AllianceMember(AllianceMember(m))),
+                Some(m) if visible_alliance(ctx, m.alliance_id).await?.is_some() => {
+                    Some(Node::AllianceMember(AllianceMember(m)))
+                }
                 _ => None,
             }
         }
         "Goal" => match load(ctx, GoalId(uuid)).await? {
-            Some(g) if visible_alliance(ctx, g.alliance_id).await?.is_some() => Some(Node::Goal(Goal(g))),
+            Some(g) if visible_alliance(ctx, g.alliance_id).await?.is_some() => {
+                Some(Node::Goal(Goal(g)))
+            }
             _ => None,
         },
         "ProgressEntry" => {
-            let entry = progress::by_ids(ctx.store()?.db(), &[ProgressEntryId(uuid)]).await.gql()?.pop();
+            let entry = progress::by_ids(ctx.store()?.db(), &[ProgressEntryId(uuid)])
+                .await
+                .gql()?
+                .pop();
             let Some(entry) = entry else { return Ok(None) };
             match load(ctx, entry.goal_id).await? {
-                Some(g) if visible_alliance(ctx, g.alliance_id).await?.is_some() => Some(Node::ProgressEntry(ProgressEntry(entry))),
+                Some(g) if visible_alliance(ctx, g.alliance_id).await?.is_some() => {
+                    Some(Node::ProgressEntry(ProgressEntry(entry)))
+                }
                 _ => None,
             }
         }
@@ -67,6 +95,12 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
 }
 
 /// The alliance with `id` if the viewer may read it, noting the read for the audit log.
-pub(crate) async fn visible_alliance(ctx: &Context<'_>, id: AllianceId) -> ApiResult<Option<Alliance>> {
-    load(ctx, id).await?.map(|a| Alliance::read(ctx, a)).transpose()
+pub(crate) async fn visible_alliance(
+    ctx: &Context<'_>,
+    id: AllianceId,
+) -> ApiResult<Option<Alliance>> {
+    load(ctx, id)
+        .await?
+        .map(|a| Alliance::read(ctx, a))
+        .transpose()
 }

@@ -14,7 +14,11 @@ impl ScalarType for DateTime {
         match &value {
             Value::String(text) => chrono::DateTime::parse_from_rfc3339(text)
                 .map(|t| DateTime(t.with_timezone(&Utc)))
-                .map_err(|_| InputValueError::custom("expected an RFC 3339 date-time such as 2026-09-14T15:30:00Z")),
+                .map_err(|_| {
+                    InputValueError::custom(
+                        "expected an RFC 3339 date-time such as 2026-09-14T15:30:00Z",
+                    )
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -34,7 +38,9 @@ impl ScalarType for Date {
         match &value {
             Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(Date)
-                .map_err(|_| InputValueError::custom("expected an ISO 8601 date such as 2026-12-18")),
+                .map_err(|_| {
+                    InputValueError::custom("expected an ISO 8601 date such as 2026-12-18")
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

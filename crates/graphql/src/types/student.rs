@@ -55,12 +55,18 @@ impl Student {
     }
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<School> {
         let school = load(ctx, self.0.school_id).await?;
-        school.map(School).ok_or_else(|| coded("INTERNAL", "internal error"))
+        school
+            .map(School)
+            .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
     /// The student's current (not closed) alliance, if the viewer may see it.
     async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Option<Alliance>> {
         let alliances = load(ctx, AlliancesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(alliances.into_iter().rev().find(|a| a.status != AllianceStatus::Closed).map(Alliance))
+        Ok(alliances
+            .into_iter()
+            .rev()
+            .find(|a| a.status != AllianceStatus::Closed)
+            .map(Alliance))
     }
     /// Every alliance of the student the viewer may see, oldest first.
     async fn alliances(
@@ -72,7 +78,10 @@ impl Student {
         before: Option<String>,
     ) -> ApiResult<Conn<Alliance>> {
         let alliances = load(ctx, AlliancesOf(self.0.id)).await?.unwrap_or_default();
-        slice(alliances.into_iter().map(Alliance).collect(), &PageArgs::new(first, after, last, before))
+        slice(
+            alliances.into_iter().map(Alliance).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     /// Who read or changed this student's records, newest first.
     async fn access_log(
@@ -91,9 +100,20 @@ impl Student {
 }
 
 /// A page of the audit log of `student`, whom the viewer may read.
-pub(crate) async fn access_log(ctx: &Context<'_>, student: &model::Student, args: PageArgs) -> ApiResult<Conn<AuditEvent>> {
+pub(crate) async fn access_log(
+    ctx: &Context<'_>,
+    student: &model::Student,
+    args: PageArgs,
+) -> ApiResult<Conn<AuditEvent>> {
     args.validate()?;
     let db = ctx.store()?.db();
-    let (events, total) = audit::for_student(db, student.district_id, student.id, |t| args.window(t)).await.gql()?;
-    Ok(connection(events.into_iter().map(AuditEvent).collect(), args.window(total), total))
+    let (events, total) =
+        audit::for_student(db, student.district_id, student.id, |t| args.window(t))
+            .await
+            .gql()?;
+    Ok(connection(
+        events.into_iter().map(AuditEvent).collect(),
+        args.window(total),
+        total,
+    ))
 }

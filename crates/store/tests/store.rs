@@ -1,0 +1,943 @@
+//! The repositories against a real database: SQLite by default, PostgreSQL when
+//! `ALLIANCE_TEST_DATABASE_URL` names a server. Each test has a database of its own.
+
+use alliance_domain::DomainError;
+use alliance_domain::access::ReadScope;
+use alliance_domain::ids::{AuditEventId, DistrictId, PersonId};
+use alliance_domain::model::{
+    Alliance, AuditEvent, District, Goal, Measure, Person, School, Student,
+};
+use alliance_domain::values::{
+    AlliancePhase, AllianceStatus, AuditAction, Direction, GoalDomain, GoalStatus, MemberRole,
+    ProgressSource,
+};
+use alliance_store::goals::NewGoal;
+use alliance_store::members::NewMember;
+use alliance_store::persons::NewPerson;
+use alliance_store::progress::NewProgress;
+use alliance_store::students::{NewStudent, StudentFilter};
+use alliance_store::testing::TestDatabase;
+use alliance_store::{
+    Page, Store, StoreResult, alliances, audit, demo, districts, goals, members, persons, progress,
+    schools, students,
+};
+use chrono::Duration;
+use serde_json::{Value, json};
+
+/// A fresh database and a migrated store on it.
+struct Db {
+    test: TestDatabase,
+    store: Store,
+}
+
+impl Db {
+    async fn open() -> Db {
+        let test = TestDatabase::new().await;
+        let store = test.store().await;
+        Db { test, store }
+    }
+
+    async fn finish(self) {
+        self.store.close().await.ok();
+        self.test.cleanup().await;
+    }
+}
+
+fn first(limit: u64) -> impl FnOnce(u64) -> Page {
+    move |_| Page { offset: 0, limit }
+}
+
+fn whole(district: &District) -> ReadScope {
+    ReadScope {
+        district_id: district.id,
+        whole_district: true,
+        schools: Vec::new(),
+        member: None,
+    }
+}
+
+fn nobody(district: &District) -> ReadScope {
+    ReadScope {
+        district_id: district.id,
+        whole_district: false,
+        schools: Vec::new(),
+        member: None,
+    }
+}
+
+async fn district(store: &Store, slug: &str) -> District {
+    districts::create(store.db(), slug, &format!("{slug} district"))
+        .await
+        .expect("district")
+}
+
+async fn school(store: &Store, district: &District, name: &str) -> School {
+    schools::create(store.db(), district.id, name, &Vec::new())
+        .await
+        .expect("school")
+}
+
+async fn person(store: &Store, district: DistrictId, name: &str, subject: Option<&str>) -> Person {
+    let new = NewPerson {
+        district_id: district,
+        display_name: name.into(),
+        preferred_language: "en".into(),
+        contact_preferences: None,
+        external_ids: Vec::new(),
+        subject: subject.map(str::to_owned),
+    };
+    persons::create(store.db(), new).await.expect("person")
+}
+
+async fn student(
+    store: &Store,
+    school: &School,
+    name: &str,
+    preferred: Option<&str>,
+    grade: &str,
+) -> Student {
+    let person = person(store, school.district_id, name, None).await;
+    let new = NewStudent {
+        district_id: school.district_id,
+        school_id: school.id,
+        person_id: person.id,
+        name: name.into(),
+        preferred_name: preferred.map(str::to_owned),
+        pronouns: None,
+        grade_level: grade.into(),
+        preferred_language: "en".into(),
+        external_ids: Vec::new(),
+    };
+    students::create(store.db(), new).await.expect("student")
+}
+
+async fn alliance(store: &Store, student: &Student) -> StoreResult<Alliance> {
+    alliances::create(
+        store.db(),
+        student.district_id,
+        student.id,
+        student.school_id,
+        AlliancePhase::Engagement,
+        "admin",
+    )
+    .await
+}
+
+async fn join(
+    store: &Store,
+    alliance: &Alliance,
+    person: PersonId,
+    role: MemberRole,
+) -> StoreResult<alliance_domain::model::AllianceMember> {
+    let new = NewMember {
+        alliance_id: alliance.id,
+        person_id: person,
+        role,
+        relationship: None,
+        family_identified: false,
+    };
+    members::add(store.db(), new).await
+}
+
+/// The display names of `students`, in list order.
+fn names(students: &[Student]) -> Vec<&str> {
+    students
+        .iter()
+        .map(|s| s.preferred_name.as_deref().unwrap_or(&s.name))
+        .collect()
+}
+
+async fn listed(store: &Store, scope: &ReadScope, filter: &StudentFilter) -> Vec<String> {
+    let (found, total) = students::list(store.db(), scope, filter, first(100))
+        .await
+        .expect("list");
+    assert_eq!(total, found.len() as u64);
+    names(&found).into_iter().map(str::to_owned).collect()
+}
+
+/// A student with an alliance whose caregiver set a measured goal.
+async fn goal_fixture(store: &Store) -> (District, Goal) {
+    let district = district(store, "goals").await;
+    let school = school(store, &district, "Oak").await;
+    let student = student(store, &school, "Ada Lovelace", None, "3").await;
+    let alliance = alliance(store, &student).await.expect("alliance");
+    let mom = person(store, district.id, "Anne Lovelace", Some("family-anne")).await;
+    let caregiver = join(store, &alliance, mom.id, MemberRole::Caregiver)
+        .await
+        .expect("member");
+    let new = NewGoal {
+        alliance_id: alliance.id,
+        own_words: "We want mornings to be less of a fight.".into(),
+        expressed_by: caregiver.id,
+        summary: None,
+        domain: GoalDomain::Family,
+        priority: 1,
+        status: GoalStatus::Active,
+        measure: Some(Measure {
+            name: "Calm mornings".into(),
+            unit: Some("mornings per week".into()),
+            baseline: 1.0,
+            target: 4.0,
+            direction: Direction::Increase,
+            target_date: Some(chrono::NaiveDate::from_ymd_opt(2030, 6, 1).expect("date")),
+        }),
+    };
+    (
+        district,
+        goals::create(store.db(), new).await.expect("goal"),
+    )
+}
+
+fn entry(goal: &Goal, days_ago: i64, value: Option<f64>, note: Option<&str>) -> NewProgress {
+    NewProgress {
+        goal_id: goal.id,
+        observed_at: alliance_store::now() - Duration::days(days_ago),
+        recorded_by: None,
+        recorded_by_subject: "staff-tess".into(),
+        value,
+        note: note.map(str::to_owned),
+        source: ProgressSource::TeamObservation,
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_and_applying_them_again_changes_nothing() {
+    let db = Db::open().await;
+    db.store.migrate().await.expect("second migration run");
+    assert!(db.store.ping().await);
+    assert_eq!(
+        db.store.backend_name(),
+        if db.test.is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    assert!(
+        districts::by_slug(db.store.db(), "none")
+            .await
+            .expect("query")
+            .is_none()
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_district_slug_can_be_taken_only_once() {
+    let db = Db::open().await;
+    let created = district(&db.store, "north").await;
+    let again = districts::create(db.store.db(), "north", "Another North").await;
+    assert!(matches!(again, Err(DomainError::Conflict(_))), "{again:?}");
+    let found = districts::by_slug(db.store.db(), "north")
+        .await
+        .expect("by slug")
+        .expect("found");
+    assert_eq!(
+        (found.id, found.name.as_str()),
+        (created.id, "north district")
+    );
+    assert_eq!(
+        found.created_at, created.created_at,
+        "timestamps read back exactly as written"
+    );
+    let by_id = districts::by_id(db.store.db(), created.id)
+        .await
+        .expect("by id")
+        .expect("found");
+    assert_eq!(by_id.settings.min_group_size, 10);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_student_list_shows_only_students_the_viewer_may_read() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let south = district(store, "south").await;
+    let oak = school(store, &north, "Oak").await;
+    let elm = school(store, &north, "Elm").await;
+    let pine = school(store, &south, "Pine").await;
+    let ada = student(store, &oak, "Ada Lovelace", None, "3").await;
+    let ben = student(store, &oak, "Ben Okri", None, "4").await;
+    let cy = student(store, &elm, "Cy Twombly", None, "3").await;
+    student(store, &pine, "Dee Brown", None, "3").await;
+
+    // Tess is an active member of Ada's alliance; she was one of Cy's and left.
+    let tess = person(store, north.id, "Tess Teacher", Some("staff-tess")).await;
+    let adas = alliance(store, &ada).await.expect("alliance");
+    join(store, &adas, tess.id, MemberRole::Teacher)
+        .await
+        .expect("member");
+    let cys = alliance(store, &cy).await.expect("alliance");
+    let left = join(store, &cys, tess.id, MemberRole::Teacher)
+        .await
+        .expect("member");
+    members::remove(store.db(), left.id).await.expect("remove");
+
+    let none = StudentFilter::default();
+    let oak_admin = ReadScope {
+        schools: vec![oak.id],
+        ..nobody(&north)
+    };
+    let staff = ReadScope {
+        member: Some(tess.id),
+        ..nobody(&north)
+    };
+    let both = ReadScope {
+        schools: vec![elm.id],
+        member: Some(tess.id),
+        ..nobody(&north)
+    };
+    assert_eq!(
+        listed(store, &whole(&north), &none).await,
+        ["Ada Lovelace", "Ben Okri", "Cy Twombly"]
+    );
+    assert_eq!(
+        listed(store, &oak_admin, &none).await,
+        ["Ada Lovelace", "Ben Okri"]
+    );
+    assert_eq!(listed(store, &staff, &none).await, ["Ada Lovelace"]);
+    assert_eq!(
+        listed(store, &both, &none).await,
+        ["Ada Lovelace", "Cy Twombly"]
+    );
+    assert!(
+        listed(store, &nobody(&north), &none).await.is_empty(),
+        "an analyst reads no student"
+    );
+
+    // Another district sees its own students only, whatever else its scope names.
+    assert_eq!(listed(store, &whole(&south), &none).await, ["Dee Brown"]);
+    let foreign_school = ReadScope {
+        schools: vec![oak.id],
+        ..nobody(&south)
+    };
+    let foreign_member = ReadScope {
+        member: Some(tess.id),
+        ..nobody(&south)
+    };
+    assert!(listed(store, &foreign_school, &none).await.is_empty());
+    assert!(listed(store, &foreign_member, &none).await.is_empty());
+
+    // Reads by id and alliance reads take the same scope.
+    let by_ids = students::by_ids(store.db(), &staff, &[ada.id, ben.id, cy.id])
+        .await
+        .expect("by ids");
+    assert_eq!(names(&by_ids), ["Ada Lovelace"]);
+    let reached = alliances::by_ids(store.db(), &staff, &[adas.id, cys.id])
+        .await
+        .expect("alliances");
+    assert_eq!(reached.iter().map(|a| a.id).collect::<Vec<_>>(), [adas.id]);
+    assert!(
+        alliances::by_ids(store.db(), &whole(&south), &[adas.id])
+            .await
+            .expect("alliances")
+            .is_empty()
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn students_can_be_filtered_by_school_grade_and_name() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let oak = school(store, &north, "Oak").await;
+    let elm = school(store, &north, "Elm").await;
+    for (school, name, preferred, grade) in [
+        (&oak, "Ana López", None, "K"),
+        (&oak, "Bea Lopez-Smith", None, "1"),
+        (&oak, "Theodore Plain", Some("Ed"), "K"),
+        (&elm, "Cy Under_Score", None, "K"),
+        (&elm, "Di 100% Ready", None, "1"),
+        (&elm, "Fay Underscore", None, "K"),
+        (&elm, "Gus 100 Percent", None, "1"),
+    ] {
+        student(store, school, name, preferred, grade).await;
+    }
+    let scope = whole(&north);
+    let filter =
+        |school: Option<&School>, grade: Option<&str>, search: Option<&str>| StudentFilter {
+            school_id: school.map(|s| s.id),
+            grade_level: grade.map(str::to_owned),
+            search: search.map(str::to_owned),
+        };
+    assert_eq!(
+        listed(store, &scope, &filter(Some(&oak), None, None)).await,
+        ["Ana López", "Bea Lopez-Smith", "Ed"]
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, Some("K"), None)).await,
+        ["Ana López", "Cy Under_Score", "Ed", "Fay Underscore"]
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(Some(&oak), Some("K"), None)).await,
+        ["Ana López", "Ed"]
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("LOPEZ"))).await,
+        ["Bea Lopez-Smith"]
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("lóp"))).await,
+        ["Ana López"]
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("theo"))).await,
+        ["Ed"],
+        "the legal name is searched too"
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("_"))).await,
+        ["Cy Under_Score"],
+        "`_` is literal"
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("0%"))).await,
+        ["Di 100% Ready"],
+        "`%` is literal"
+    );
+    assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("   ")))
+            .await
+            .len(),
+        7,
+        "blank search is no search"
+    );
+    assert!(
+        listed(store, &scope, &filter(Some(&elm), None, Some("ana")))
+            .await
+            .is_empty()
+    );
+
+    // The page is computed from the total, as `last: n` needs.
+    let (page, total) = students::list(
+        store.db(),
+        &scope,
+        &filter(None, Some("K"), None),
+        |total| Page {
+            offset: total - 2,
+            limit: 2,
+        },
+    )
+    .await
+    .expect("page");
+    assert_eq!((names(&page), total), (vec!["Ed", "Fay Underscore"], 4));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_student_has_at_most_one_open_alliance() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let oak = school(store, &north, "Oak").await;
+    let ada = student(store, &oak, "Ada Lovelace", None, "3").await;
+
+    let first = alliance(store, &ada).await.expect("first alliance");
+    assert_eq!(
+        (first.status, first.phase, first.school_id),
+        (AllianceStatus::Active, AlliancePhase::Engagement, oak.id)
+    );
+    assert!(matches!(
+        alliance(store, &ada).await,
+        Err(DomainError::Conflict(_))
+    ));
+
+    let paused = alliances::change(
+        store.db(),
+        &first,
+        AlliancePhase::Assessment,
+        AllianceStatus::Paused,
+        None,
+        "admin",
+    )
+    .await
+    .expect("pause");
+    assert!(
+        matches!(alliance(store, &ada).await, Err(DomainError::Conflict(_))),
+        "a paused alliance is still open"
+    );
+
+    let reason = Some("Family moved away".to_owned());
+    alliances::change(
+        store.db(),
+        &paused,
+        AlliancePhase::Transition,
+        AllianceStatus::Closed,
+        reason,
+        "admin",
+    )
+    .await
+    .expect("close");
+    let second = alliance(store, &ada)
+        .await
+        .expect("a new alliance once the first is closed");
+
+    let all = alliances::for_students(store.db(), &whole(&north), &[ada.id])
+        .await
+        .expect("alliances");
+    assert_eq!(
+        all.iter().map(|a| (a.id, a.status)).collect::<Vec<_>>(),
+        [
+            (first.id, AllianceStatus::Closed),
+            (second.id, AllianceStatus::Active)
+        ]
+    );
+    assert_eq!(all[0].created_at, first.created_at);
+    let history = alliances::phase_history(store.db(), &[first.id])
+        .await
+        .expect("history");
+    let phases: Vec<_> = history.iter().map(|c| (c.from_phase, c.to_phase)).collect();
+    assert_eq!(
+        phases,
+        [
+            (None, AlliancePhase::Engagement),
+            (Some(AlliancePhase::Engagement), AlliancePhase::Assessment),
+            (Some(AlliancePhase::Assessment), AlliancePhase::Transition),
+        ]
+    );
+    assert_eq!(history[2].reason.as_deref(), Some("Family moved away"));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_person_can_be_an_active_member_of_an_alliance_only_once() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let oak = school(store, &north, "Oak").await;
+    let ada = student(store, &oak, "Ada Lovelace", None, "3").await;
+    let adas = alliance(store, &ada).await.expect("alliance");
+    let tess = person(store, north.id, "Tess Teacher", Some("staff-tess")).await;
+
+    let first = join(store, &adas, tess.id, MemberRole::Teacher)
+        .await
+        .expect("join");
+    assert!(
+        members::is_active(store.db(), adas.id, tess.id)
+            .await
+            .expect("active")
+    );
+    assert!(matches!(
+        join(store, &adas, tess.id, MemberRole::Coach).await,
+        Err(DomainError::Conflict(_))
+    ));
+
+    let left = members::remove(store.db(), first.id).await.expect("leave");
+    assert!(left.left_at.is_some());
+    assert!(
+        !members::is_active(store.db(), adas.id, tess.id)
+            .await
+            .expect("active")
+    );
+    join(store, &adas, tess.id, MemberRole::Counselor)
+        .await
+        .expect("rejoin after leaving");
+    let history = members::for_alliances(store.db(), &[adas.id])
+        .await
+        .expect("members");
+    let roles: Vec<_> = history.iter().map(|m| (m.role, m.is_active())).collect();
+    assert_eq!(
+        roles,
+        [(MemberRole::Teacher, false), (MemberRole::Counselor, true)]
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_person_subject_is_unique_within_a_district() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let south = district(store, "south").await;
+    let tess = person(store, north.id, "Tess Teacher", Some("staff-tess")).await;
+    let again = persons::create(
+        store.db(),
+        NewPerson {
+            district_id: north.id,
+            display_name: "Other Tess".into(),
+            preferred_language: "en".into(),
+            contact_preferences: None,
+            external_ids: Vec::new(),
+            subject: Some("staff-tess".into()),
+        },
+    )
+    .await;
+    assert!(matches!(again, Err(DomainError::Conflict(_))), "{again:?}");
+    person(store, south.id, "South Tess", Some("staff-tess")).await;
+    person(store, north.id, "No Login", None).await;
+    person(store, north.id, "No Login Either", None).await;
+    let found = persons::by_subject(store.db(), north.id, "staff-tess")
+        .await
+        .expect("by subject")
+        .expect("found");
+    assert_eq!(found.id, tess.id);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_stale_goal_update_is_a_conflict_and_each_change_keeps_a_revision() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let (_, goal) = goal_fixture(store).await;
+    assert_eq!(goal.version, 1);
+
+    let changed = Goal {
+        summary: Some("Calmer mornings before school".into()),
+        priority: 2,
+        ..goal.clone()
+    };
+    let updated = goals::update(store.db(), &goal, changed, 1, "staff-tess")
+        .await
+        .expect("update");
+    assert_eq!((updated.version, updated.priority), (2, 2));
+
+    // A writer who read version 1 loses, whether the check is before or in the UPDATE.
+    let late = Goal {
+        priority: 3,
+        ..goal.clone()
+    };
+    assert!(matches!(
+        goals::update(store.db(), &goal, late.clone(), 1, "family-anne").await,
+        Err(DomainError::Conflict(_))
+    ));
+    assert!(matches!(
+        goals::update(store.db(), &updated, late, 1, "family-anne").await,
+        Err(DomainError::Conflict(_))
+    ));
+
+    // Changing nothing keeps the version and writes no revision.
+    let same = goals::update(store.db(), &updated, updated.clone(), 2, "staff-tess")
+        .await
+        .expect("no-op");
+    assert_eq!(same.version, 2);
+
+    let stored = goals::by_ids(store.db(), &[goal.id])
+        .await
+        .expect("goal")
+        .remove(0);
+    assert_eq!(
+        (stored.version, stored.priority, stored.own_words.as_str()),
+        (2, 2, goal.own_words.as_str())
+    );
+    assert_eq!(stored.measure, goal.measure);
+
+    let revisions = goals::revisions(store.db(), &[goal.id])
+        .await
+        .expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    let revision = &revisions[0];
+    assert_eq!(
+        (revision.version, revision.revised_by.as_str()),
+        (2, "staff-tess")
+    );
+    let before: Value = serde_json::from_str(&revision.before).expect("json");
+    let after: Value = serde_json::from_str(&revision.after).expect("json");
+    assert_eq!(before, json!({ "summary": null, "priority": 1 }));
+    assert_eq!(
+        after,
+        json!({ "summary": "Calmer mornings before school", "priority": 2 })
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn newest_progress_is_at_most_take_per_goal_newest_first_in_one_statement() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let (_, first) = goal_fixture(store).await;
+    let second = goals::create(
+        store.db(),
+        NewGoal {
+            alliance_id: first.alliance_id,
+            own_words: "I want to sleep better.".into(),
+            expressed_by: first.expressed_by,
+            summary: None,
+            domain: GoalDomain::Health,
+            priority: 2,
+            status: GoalStatus::Active,
+            measure: None,
+        },
+    )
+    .await
+    .expect("goal");
+    let third = Goal {
+        id: alliance_domain::ids::GoalId::new(),
+        ..second.clone()
+    };
+    for days_ago in [30, 2, 16, 9, 23] {
+        progress::create(
+            store.db(),
+            entry(&first, days_ago, Some(days_ago as f64), None),
+        )
+        .await
+        .expect("entry");
+    }
+    for days_ago in [5, 12] {
+        progress::create(
+            store.db(),
+            entry(&second, days_ago, None, Some("slept better")),
+        )
+        .await
+        .expect("entry");
+    }
+
+    let before = store.statement_count();
+    let newest = progress::newest(store.db(), &[first.id, second.id, third.id], 3)
+        .await
+        .expect("newest");
+    assert_eq!(store.statement_count() - before, 1);
+    let of = |goal: &Goal| {
+        newest
+            .iter()
+            .filter(|e| e.goal_id == goal.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of(&first).iter().map(|e| e.value).collect::<Vec<_>>(),
+        [Some(2.0), Some(9.0), Some(16.0)]
+    );
+    assert_eq!(of(&second).len(), 2);
+    assert!(
+        of(&second)
+            .windows(2)
+            .all(|w| w[0].observed_at > w[1].observed_at)
+    );
+    assert!(of(&third).is_empty());
+
+    let counts = progress::counts(store.db(), &[first.id, second.id, third.id])
+        .await
+        .expect("counts");
+    assert_eq!(
+        (
+            counts.get(&first.id),
+            counts.get(&second.id),
+            counts.get(&third.id)
+        ),
+        (Some(&5), Some(&2), None)
+    );
+    let observations = progress::observations(store.db(), &[first.id])
+        .await
+        .expect("observations");
+    let values: Vec<_> = observations.iter().map(|(_, o)| o.value).collect();
+    assert_eq!(
+        values,
+        [Some(30.0), Some(23.0), Some(16.0), Some(9.0), Some(2.0)]
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let (_, goal) = goal_fixture(store).await;
+    let empty = progress::create(store.db(), entry(&goal, 1, None, None)).await;
+    assert!(empty.is_err(), "{empty:?}");
+    progress::create(store.db(), entry(&goal, 1, Some(2.0), None))
+        .await
+        .expect("value only");
+    progress::create(store.db(), entry(&goal, 1, None, Some("a good week")))
+        .await
+        .expect("note only");
+    let stored = progress::create(store.db(), entry(&goal, 1, Some(3.0), Some("better")))
+        .await
+        .expect("both");
+    let read = progress::by_ids(store.db(), &[stored.id])
+        .await
+        .expect("read")
+        .remove(0);
+    assert_eq!(
+        (read.value, read.note.as_deref(), read.observed_at),
+        (Some(3.0), Some("better"), stored.observed_at)
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_audit_log_of_a_student_pages_newest_first() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let oak = school(store, &north, "Oak").await;
+    let ada = student(store, &oak, "Ada Lovelace", None, "3").await;
+    let ben = student(store, &oak, "Ben Okri", None, "4").await;
+    let start = alliance_store::now() - Duration::hours(1);
+    let event = |student: &Student, minute: i64| AuditEvent {
+        id: AuditEventId::new(),
+        district_id: north.id,
+        occurred_at: start + Duration::minutes(minute),
+        subject: "staff-tess".into(),
+        roles: "STAFF".into(),
+        action: AuditAction::Read,
+        entity_type: "Student".into(),
+        entity_id: Some(format!("{}#{minute}", student.id)),
+        student_id: Some(student.id),
+        request_id: Some(format!("req-{minute}")),
+        operation_name: Some("StudentPage".into()),
+    };
+    let mut events: Vec<_> = (0..5).map(|minute| event(&ada, minute)).collect();
+    events.push(event(&ben, 10));
+    audit::record(store.db(), &events).await.expect("record");
+    audit::record(store.db(), &[])
+        .await
+        .expect("nothing to record");
+
+    let minutes = |page: &[AuditEvent]| {
+        page.iter()
+            .map(|e| e.request_id.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let (newest, total) = audit::for_student(store.db(), north.id, ada.id, first(2))
+        .await
+        .expect("page");
+    assert_eq!((minutes(&newest), total), ("req-4,req-3".to_owned(), 5));
+    let (next, _) = audit::for_student(store.db(), north.id, ada.id, |_| Page {
+        offset: 2,
+        limit: 2,
+    })
+    .await
+    .expect("page");
+    assert_eq!(minutes(&next), "req-2,req-1");
+    let (oldest, _) = audit::for_student(store.db(), north.id, ada.id, |total| Page {
+        offset: total - 1,
+        limit: 1,
+    })
+    .await
+    .expect("page");
+    assert_eq!(minutes(&oldest), "req-0");
+    assert_eq!(newest[0].occurred_at, events[4].occurred_at);
+    assert_eq!(newest[0].action, AuditAction::Read);
+
+    let south = district(store, "south").await;
+    let (elsewhere, total) = audit::for_student(store.db(), south.id, ada.id, first(10))
+        .await
+        .expect("page");
+    assert!(
+        elsewhere.is_empty() && total == 0,
+        "no query crosses districts"
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_transaction_that_is_not_committed_leaves_nothing_behind() {
+    let db = Db::open().await;
+    let tx = db.store.begin().await.expect("begin");
+    districts::create(&tx, "ghost", "Ghost district")
+        .await
+        .expect("create in transaction");
+    drop(tx);
+    assert!(
+        districts::by_slug(db.store.db(), "ghost")
+            .await
+            .expect("query")
+            .is_none()
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_demo_district_loads_once_with_full_alliances() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let loaded = demo::load(store).await.expect("demo");
+    assert!(loaded.created);
+    assert_eq!((loaded.district.slug.as_str(), loaded.schools), ("demo", 2));
+    assert!(loaded.students >= 20, "{loaded:?}");
+
+    let scope = whole(&loaded.district);
+    let (all, total) = students::list(store.db(), &scope, &StudentFilter::default(), first(100))
+        .await
+        .expect("list");
+    assert_eq!(total as usize, loaded.students);
+    let grades: std::collections::BTreeSet<_> =
+        all.iter().map(|s| s.grade_level.as_str()).collect();
+    assert_eq!(grades.len(), 9, "grades K to 8: {grades:?}");
+    let ids: Vec<_> = all.iter().map(|s| s.id).collect();
+    let alliances = alliances::for_students(store.db(), &scope, &ids)
+        .await
+        .expect("alliances");
+    assert_eq!(alliances.len(), all.len(), "one alliance per student");
+    let alliance_ids: Vec<_> = alliances.iter().map(|a| a.id).collect();
+    let everyone = members::for_alliances(store.db(), &alliance_ids)
+        .await
+        .expect("members");
+    assert_eq!(everyone.len(), loaded.members);
+    let goals = goals::for_alliances(store.db(), &alliance_ids)
+        .await
+        .expect("goals");
+    assert_eq!(goals.len(), loaded.goals);
+    let now = alliance_store::now();
+    for alliance in &alliances {
+        let team: Vec<_> = everyone
+            .iter()
+            .filter(|m| m.alliance_id == alliance.id)
+            .collect();
+        assert!((3..=6).contains(&team.len()), "{} members", team.len());
+        assert!(team.iter().any(|m| m.role == MemberRole::Student));
+        assert!(
+            team.iter()
+                .any(|m| m.role == MemberRole::Caregiver && m.relationship.is_some())
+        );
+        assert!(
+            team.iter()
+                .any(|m| m.family_identified && m.relationship.is_some())
+        );
+        assert!(
+            team.iter()
+                .all(|m| m.joined_at >= alliance.created_at && m.joined_at < now)
+        );
+        let own: Vec<_> = goals
+            .iter()
+            .filter(|g| g.alliance_id == alliance.id)
+            .collect();
+        assert!((1..=3).contains(&own.len()));
+        for goal in own {
+            let speaker = team
+                .iter()
+                .find(|m| m.id == goal.expressed_by)
+                .expect("expressed by a member");
+            assert!(
+                speaker.role.is_family(),
+                "goals are the student's or family's words"
+            );
+            if let Some(measure) = &goal.measure {
+                alliance_domain::validate::measure("measure", measure.clone())
+                    .expect("a consistent measure");
+                assert!(measure.target_date.expect("target date") > now.date_naive());
+            }
+        }
+    }
+    let goal_ids: Vec<_> = goals.iter().map(|g| g.id).collect();
+    let counts = progress::counts(store.db(), &goal_ids)
+        .await
+        .expect("counts");
+    assert_eq!(
+        counts.values().sum::<u64>() as usize,
+        loaded.progress_entries
+    );
+    assert!(counts.values().all(|n| (6..=12).contains(n)));
+    for (goal_id, observation) in progress::observations(store.db(), &goal_ids)
+        .await
+        .expect("observations")
+    {
+        let goal = goals.iter().find(|g| g.id == goal_id).expect("goal");
+        assert!(goal.created_at < observation.observed_at && observation.observed_at < now);
+    }
+    let staff = persons::by_subject(store.db(), loaded.district.id, "staff-rosa-delgado")
+        .await
+        .expect("person");
+    assert!(staff.is_some(), "staff can sign in by their subject");
+
+    let again = demo::load(store).await.expect("demo again");
+    assert!(!again.created);
+    assert_eq!((again.district.id, again.students), (loaded.district.id, 0));
+    let (_, total) = students::list(store.db(), &scope, &StudentFilter::default(), first(1))
+        .await
+        .expect("list");
+    assert_eq!(total as usize, loaded.students);
+    db.finish().await;
+}
