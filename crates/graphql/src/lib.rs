@@ -14,6 +14,7 @@ use alliance_store::{Store, audit};
 use async_graphql::{EmptySubscription, Schema, ServerError};
 
 pub use context::{Authentication, Credentials};
+pub use ids::encode as global_id;
 pub use mutations::MutationRoot;
 pub use query::QueryRoot;
 

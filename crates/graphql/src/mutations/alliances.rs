@@ -198,10 +198,7 @@ impl AllianceMutations {
                 .await?
                 .is_empty()
             {
-                return Err(DomainError::invalid(
-                    "personId",
-                    "no such person in this district",
-                ));
+                return Err(DomainError::NotFound("person"));
             }
             let relationship =
                 validate::optional_text("relationship", input.relationship.as_deref(), MAX_NAME)?;

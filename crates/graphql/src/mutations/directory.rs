@@ -202,10 +202,7 @@ impl DirectoryMutations {
                 .await?
                 .is_empty()
             {
-                return Err(DomainError::invalid(
-                    "schoolId",
-                    "no such school in this district",
-                ));
+                return Err(DomainError::NotFound("school"));
             }
             authorize_write(viewer, WriteTarget::School(school_id))?;
             let name = validate::required_text("name", &input.name, MAX_NAME)?;
@@ -226,10 +223,7 @@ impl DirectoryMutations {
                         .await?
                         .is_empty()
                     {
-                        return Err(DomainError::invalid(
-                            "personId",
-                            "no such person in this district",
-                        ));
+                        return Err(DomainError::NotFound("person"));
                     }
                     Some(id)
                 }
