@@ -314,6 +314,7 @@ fn indexes() -> Vec<IndexCreateStatement> {
 }
 
 /// Columns many tables share.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden, Clone, Copy)]
 enum Id {
     Id,

@@ -11,7 +11,8 @@ use alliance_domain::model::AuditEvent;
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Store, districts, persons};
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use futures::future::BoxFuture;
 
 use crate::error::{ApiResult, coded, to_graphql};
 use crate::loaders::Batch;
@@ -44,7 +45,7 @@ pub struct RequestState {
     pub(crate) viewer: Result<Option<Viewer>, DomainError>,
     pub(crate) request_id: String,
     pub(crate) operation_name: Option<String>,
-    pub(crate) loader: Option<DataLoader<Batch>>,
+    pub(crate) loader: Option<DataLoader<Batch, HashMapCache>>,
     reads: Mutex<(HashSet<StudentId>, Vec<AuditEvent>)>,
 }
 
@@ -64,9 +65,10 @@ impl RequestState {
             }
         };
         let loader = match &viewer {
-            Ok(Some(viewer)) => Some(DataLoader::new(
+            Ok(Some(viewer)) => Some(DataLoader::with_cache(
                 Batch::new(store.clone(), viewer),
-                tokio::spawn,
+                spawn_batch,
+                HashMapCache::default(),
             )),
             _ => None,
         };
@@ -133,6 +135,22 @@ impl RequestState {
     }
 }
 
+/// How many times a batch lets the request run before it collects its keys.
+const BATCH_YIELDS: usize = 64;
+
+/// Starts a data-loader batch. The loader's own 1 ms timer runs on a separate thread,
+/// so under load (or in a debug build) it can fire while siblings in a list are still
+/// asking for keys, splitting one batch into many. Yielding to the scheduler first lets
+/// every sibling the executor can reach register its key, whatever the clock says.
+fn spawn_batch(batch: BoxFuture<'static, ()>) {
+    tokio::spawn(async move {
+        for _ in 0..BATCH_YIELDS {
+            tokio::task::yield_now().await;
+        }
+        batch.await;
+    });
+}
+
 async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewer, DomainError> {
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
     let district = districts::by_slug(store.db(), &credentials.district)
@@ -182,7 +200,7 @@ pub(crate) trait RequestContext {
     /// The signed-in viewer, or `UNAUTHENTICATED`.
     fn viewer(&self) -> ApiResult<&Viewer>;
     /// The viewer's data loader.
-    fn loader(&self) -> ApiResult<&DataLoader<Batch>>;
+    fn loader(&self) -> ApiResult<&DataLoader<Batch, HashMapCache>>;
     fn store(&self) -> ApiResult<&Store>;
 }
 
@@ -204,7 +222,7 @@ impl RequestContext for Context<'_> {
         }
     }
 
-    fn loader(&self) -> ApiResult<&DataLoader<Batch>> {
+    fn loader(&self) -> ApiResult<&DataLoader<Batch, HashMapCache>> {
         self.viewer()?;
         self.state()?
             .loader

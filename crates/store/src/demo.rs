@@ -299,6 +299,8 @@ struct MeasureSeed {
 }
 
 struct GoalSeed {
+    /// What the goal is about; an alliance has at most one goal per theme.
+    theme: &'static str,
     /// The words as said. `{obj}` and `{pos}` stand for the student's pronouns.
     words: &'static str,
     voice: Voice,
@@ -310,6 +312,7 @@ struct GoalSeed {
 }
 
 const fn goal_seed(
+    theme: &'static str,
     words: &'static str,
     voice: Voice,
     domain: GoalDomain,
@@ -317,6 +320,7 @@ const fn goal_seed(
     measure: Option<MeasureSeed>,
 ) -> GoalSeed {
     GoalSeed {
+        theme,
         words,
         voice,
         language: "en",
@@ -355,50 +359,50 @@ use Voice::{Caregiver, Student};
 
 #[rustfmt::skip]
 const GOALS: [GoalSeed; 24] = [
-    goal_seed("I want to be able to calm down without leaving class.", Student, D::Emotional, S::TeamObservation,
+    goal_seed("calming-down", "I want to be able to calm down without leaving class.", Student, D::Emotional, S::TeamObservation,
         measure("Times I left class to calm down", "times per week", 6.0, 1.0, 15.0)),
-    goal_seed("I want to have someone to sit with at lunch.", Student, D::Social, S::SelfReport,
+    goal_seed("friends", "I want to have someone to sit with at lunch.", Student, D::Social, S::SelfReport,
         measure("Lunches with a friend", "days per week", 1.0, 4.0, 5.0)),
-    goal_seed("I want to stop getting sent to the office.", Student, D::Behavioral, S::Record,
+    goal_seed("office", "I want to stop getting sent to the office.", Student, D::Behavioral, S::Record,
         measure("Office referrals", "per week", 3.0, 0.0, 10.0)),
-    goal_seed("I want to turn in my homework without my mom having to fight me about it.", Student, D::Academic, S::Record,
+    goal_seed("homework", "I want to turn in my homework without my mom having to fight me about it.", Student, D::Academic, S::Record,
         measure("Homework turned in", "percent", 40.0, 85.0, 100.0)),
-    goal_seed("I want to feel less nervous when I have to talk in front of the class.", Student, D::Emotional, S::SelfReport,
+    goal_seed("nerves", "I want to feel less nervous when I have to talk in front of the class.", Student, D::Emotional, S::SelfReport,
         measure("How nervous I felt", "0 to 10", 8.0, 4.0, 10.0)),
-    goal_seed("I want to come to school every day, even when my stomach hurts in the morning.", Student, D::Attendance, S::Record,
+    goal_seed("attendance", "I want to come to school every day, even when my stomach hurts in the morning.", Student, D::Attendance, S::Record,
         measure("Days at school", "days per week", 3.0, 5.0, 5.0)),
-    goal_seed("I want to use my words instead of my hands when I'm mad.", Student, D::Behavioral, S::TeamObservation,
+    goal_seed("hands", "I want to use my words instead of my hands when I'm mad.", Student, D::Behavioral, S::TeamObservation,
         measure("Times I hit or pushed", "per week", 5.0, 0.0, 12.0)),
-    goal_seed("I want to make it to the end of the season without getting benched for my attitude.", Student, D::Behavioral,
+    goal_seed("sports", "I want to make it to the end of the season without getting benched for my attitude.", Student, D::Behavioral,
         S::TeamObservation, None),
-    goal_seed("I want to be able to tell my teacher when I don't get something.", Student, D::Academic, S::TeamObservation,
+    goal_seed("asking-for-help", "I want to be able to tell my teacher when I don't get something.", Student, D::Academic, S::TeamObservation,
         measure("Times I asked for help", "per week", 0.0, 3.0, 10.0)),
-    goal_seed("I want to sleep better so I'm not so tired at school.", Student, D::Health, S::SelfReport,
+    goal_seed("sleep", "I want to sleep better so I'm not so tired at school.", Student, D::Health, S::SelfReport,
         measure("Nights asleep by 10", "nights per week", 2.0, 6.0, 7.0)),
-    goal_seed("I don't want to get so mad when I lose a game.", Student, D::Emotional, S::TeamObservation, None),
-    goal_seed("I want to make one real friend at this school.", Student, D::Social, S::SelfReport, None),
-    goal_seed("We want mornings to be less of a fight.", Caregiver, D::Family, S::CaregiverReport,
+    goal_seed("losing", "I don't want to get so mad when I lose a game.", Student, D::Emotional, S::TeamObservation, None),
+    goal_seed("friends", "I want to make one real friend at this school.", Student, D::Social, S::SelfReport, None),
+    goal_seed("mornings", "We want mornings to be less of a fight.", Caregiver, D::Family, S::CaregiverReport,
         measure("Calm mornings", "mornings per week", 1.0, 4.0, 5.0)),
-    goal_seed("I want {obj} to feel safe at school again.", Caregiver, D::Emotional, S::SelfReport,
+    goal_seed("safety", "I want {obj} to feel safe at school again.", Caregiver, D::Emotional, S::SelfReport,
         measure("Feeling safe at school", "0 to 10", 3.0, 7.0, 10.0)),
-    goal_seed("I want {obj} to be able to read a chapter book on {pos} own by summer.", Caregiver, D::Academic,
+    goal_seed("reading", "I want {obj} to be able to read a chapter book on {pos} own by summer.", Caregiver, D::Academic,
         S::CaregiverReport, measure("Minutes reading alone", "minutes per day", 5.0, 20.0, 60.0)),
-    goal_seed("I want {obj} to get through the school day without a call home.", Caregiver, D::Behavioral, S::Record,
+    goal_seed("office", "I want {obj} to get through the school day without a call home.", Caregiver, D::Behavioral, S::Record,
         measure("Calls home", "per week", 4.0, 0.0, 5.0)),
-    goal_seed("We want {obj} to get to school on time.", Caregiver, D::Attendance, S::Record,
+    goal_seed("attendance", "We want {obj} to get to school on time.", Caregiver, D::Attendance, S::Record,
         measure("Late arrivals", "per week", 3.0, 0.0, 5.0)),
-    goal_seed("I want {obj} to have friends who are good for {obj}.", Caregiver, D::Social, S::CaregiverReport, None),
-    goal_seed("We want homework time to end without tears.", Caregiver, D::Family, S::CaregiverReport,
+    goal_seed("friends", "I want {obj} to have friends who are good for {obj}.", Caregiver, D::Social, S::CaregiverReport, None),
+    goal_seed("homework", "We want homework time to end without tears.", Caregiver, D::Family, S::CaregiverReport,
         measure("Homework nights without tears", "nights per week", 1.0, 4.0, 5.0)),
-    goal_seed("I want {obj} to tell us what's bothering {obj} instead of shutting down.", Caregiver, D::Emotional,
+    goal_seed("opening-up", "I want {obj} to tell us what's bothering {obj} instead of shutting down.", Caregiver, D::Emotional,
         S::CaregiverReport, measure("Times we talked about a worry", "per week", 0.0, 3.0, 7.0)),
-    goal_seed("I want {obj} to know that the people at school are on {pos} side.", Caregiver, D::Emotional,
+    goal_seed("trust", "I want {obj} to know that the people at school are on {pos} side.", Caregiver, D::Emotional,
         S::TeamObservation, None),
-    in_spanish(goal_seed("Queremos que las mañanas sean más tranquilas en casa.", Caregiver, D::Family, S::CaregiverReport,
+    in_spanish(goal_seed("mornings", "Queremos que las mañanas sean más tranquilas en casa.", Caregiver, D::Family, S::CaregiverReport,
         measure("Mañanas tranquilas", "mañanas por semana", 1.0, 4.0, 5.0))),
-    in_spanish(goal_seed("Queremos que tenga con quién jugar en el recreo.", Caregiver, D::Social, S::TeamObservation,
+    in_spanish(goal_seed("friends", "Queremos que tenga con quién jugar en el recreo.", Caregiver, D::Social, S::TeamObservation,
         measure("Recreos jugando con otros niños", "días por semana", 1.0, 4.0, 5.0))),
-    in_spanish(goal_seed("Queremos que vaya a la escuela todos los días sin tanta angustia.", Caregiver, D::Attendance,
+    in_spanish(goal_seed("attendance", "Queremos que vaya a la escuela todos los días sin tanta angustia.", Caregiver, D::Attendance,
         S::Record, measure("Días en la escuela", "días por semana", 3.0, 5.0, 5.0))),
 ];
 
@@ -728,10 +732,12 @@ impl<'a> Loader<'a> {
         self.outcome.students += 1;
 
         let weeks_of_progress = self.rng.between(6, 12);
-        let goals_set =
-            self.now - weeks(weeks_of_progress + 1) - Duration::hours(self.rng.between(0, 72));
+        let day = self.now - weeks(weeks_of_progress + 1) - Duration::days(self.rng.between(0, 3));
+        let goals_set = self.school_afternoon(day);
+        let day = goals_set - weeks(3) - Duration::days(self.rng.between(0, 6));
+        let start = self.school_afternoon(day);
         let timeline = Timeline {
-            start: goals_set - weeks(3) - Duration::days(self.rng.between(0, 6)),
+            start,
             goals_set,
             weeks: weeks_of_progress,
         };
@@ -835,35 +841,31 @@ impl<'a> Loader<'a> {
             SHE => ("her", "her"),
             _ => ("them", "their"),
         };
+        // Young children's goals are put in words by their caregivers; a Spanish-speaking
+        // family's, in Spanish.
         let young = matches!(seed.grade, "K" | "1" | "2");
         let count = self.rng.between(1, 3);
-        let mut chosen = Vec::new();
+        let mut themes = Vec::new();
         for priority in 1..=count {
-            let voice = if young {
-                if self.rng.chance(0.8) {
-                    Caregiver
-                } else {
-                    Student
-                }
-            } else if self.rng.chance(0.6) {
-                Student
-            } else {
+            let voice = if young || self.rng.chance(0.4) {
                 Caregiver
+            } else {
+                Student
             };
-            let spanish = family_language == "es" && voice == Caregiver && self.rng.chance(0.6);
-            let candidates: Vec<usize> = (0..GOALS.len())
-                .filter(|&i| {
-                    GOALS[i].voice == voice
-                        && (GOALS[i].language == "es") == spanish
-                        && !chosen.contains(&i)
+            let spanish = family_language == "es" && voice == Caregiver;
+            let candidates: Vec<&GoalSeed> = GOALS
+                .iter()
+                .filter(|g| {
+                    g.voice == voice
+                        && (g.language == "es") == spanish
+                        && !themes.contains(&g.theme)
                 })
                 .collect();
-            let Some(&pick) =
-                candidates.get((self.rng.next() % candidates.len().max(1) as u64) as usize)
-            else {
+            if candidates.is_empty() {
                 continue;
-            };
-            chosen.push(pick);
+            }
+            let pick = *self.rng.pick(&candidates);
+            themes.push(pick.theme);
             let context = GoalContext {
                 call_name,
                 pronouns,
@@ -872,7 +874,7 @@ impl<'a> Loader<'a> {
             };
             self.goal(
                 &alliance,
-                &GOALS[pick],
+                pick,
                 &voices,
                 priority as i32,
                 &timeline,
@@ -1049,16 +1051,23 @@ impl<'a> Loader<'a> {
         self.outcome.goals += 1;
 
         let latest = self.progress(&created, seed, timeline, context).await?;
-        if matches!(
+        let reviewed = matches!(
             context.phase,
             AlliancePhase::Review | AlliancePhase::Transition
-        ) {
-            if let (Some(measure), Some(latest)) = (&created.measure, latest) {
-                self.assess(created.clone(), measure, latest, context)
-                    .await?;
-            }
+        );
+        if reviewed && let (Some(measure), Some(latest)) = (&created.measure, latest) {
+            self.assess(created.clone(), measure, latest, context)
+                .await?;
         }
         Ok(())
+    }
+
+    /// An afternoon time on `day`'s date (between 15:00 and 18:00 UTC), never in the future.
+    fn school_afternoon(&mut self, day: DateTime<Utc>) -> DateTime<Utc> {
+        let minutes = self.rng.between(15 * 60, 18 * 60);
+        let at = day.date_naive().and_time(chrono::NaiveTime::MIN).and_utc()
+            + Duration::minutes(minutes);
+        at.min(self.now - Duration::hours(1))
     }
 
     /// Weekly entries since the goal was set, along a noisy trend; returns the latest value.
@@ -1082,8 +1091,8 @@ impl<'a> Loader<'a> {
         let mut mood = 0.0_f64;
         let mut latest = None;
         for week in 1..=timeline.weeks {
-            let observed_at =
-                timeline.goals_set + weeks(week) + Duration::hours(self.rng.between(-30, 30));
+            let day = timeline.goals_set + weeks(week) + Duration::days(self.rng.between(0, 3));
+            let observed_at = self.school_afternoon(day);
             let (value, note) = match &seed.measure {
                 Some(_) if self.rng.chance(0.12) => (None, Some(*self.rng.pick(&CONTEXT_NOTES))),
                 Some(m) => {

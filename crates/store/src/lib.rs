@@ -67,8 +67,9 @@ impl Store {
         let mut db = Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&statements);
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(target: "alliance_store::sql", elapsed_us = info.elapsed.as_micros() as u64, failed = info.failed, sql = %info.statement.sql);
         });
         Ok(Self { db, statements })
     }

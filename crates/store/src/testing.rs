@@ -14,7 +14,7 @@
 //! let store = db.store().await; // connected and migrated
 //! // ... use the store ...
 //! store.close().await.ok();
-//! db.cleanup().await; // drops the PostgreSQL database; a failed test leaves it behind
+//! db.cleanup().await; // or just let `db` go out of scope
 //! # }
 //! ```
 
@@ -25,8 +25,10 @@ use crate::Store;
 /// The environment variable naming a PostgreSQL server to test against.
 pub const DATABASE_URL_VAR: &str = "ALLIANCE_TEST_DATABASE_URL";
 
-/// A fresh, empty database that lives as long as this value (on SQLite) or until
-/// [`TestDatabase::cleanup`] (on PostgreSQL).
+/// Set, this environment variable keeps PostgreSQL test databases when they are dropped.
+pub const KEEP_VAR: &str = "ALLIANCE_TEST_KEEP_DATABASE";
+
+/// A fresh, empty database that lives as long as this value.
 #[derive(Debug)]
 pub struct TestDatabase {
     /// The URL to connect to (`sqlite://…?mode=rwc` or `postgres://…/alliance_t_…`).
@@ -69,7 +71,9 @@ impl TestDatabase {
 
     async fn postgres(server: &str) -> TestDatabase {
         let name = format!("alliance_t_{}", uuid::Uuid::new_v4().simple());
-        let admin = admin_connection(server).await;
+        let admin = admin_connection(server)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {DATABASE_URL_VAR} ({server}): {e}"));
         admin
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
@@ -99,36 +103,69 @@ impl TestDatabase {
         store
     }
 
-    /// Removes the database: drops it on PostgreSQL (closing any connections still
-    /// open to it), deletes the SQLite file's directory. Best effort: a failure is
-    /// logged, not raised. Databases of tests that panicked before cleaning up stay
-    /// behind, named `alliance_t_…`.
-    pub async fn cleanup(self) {
-        if let Some((server, name)) = &self.created_on {
-            let admin = admin_connection(server).await;
-            if let Err(e) = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await
-            {
-                tracing::warn!(database = %name, error = %e, "could not drop test database");
-            }
-            admin.close().await.ok();
+    /// Removes the database now: drops it on PostgreSQL (closing any connections still
+    /// open to it) and deletes the SQLite file's directory. Dropping the value does the
+    /// same, from a helper thread; this is the way to do it without blocking, in async
+    /// code. Best effort: a failure is logged, not raised.
+    pub async fn cleanup(mut self) {
+        if let Some((server, name)) = self.created_on.take() {
+            drop_database(&server, &name).await;
         }
-        if let Some(dir) = self.dir {
+        if let Some(dir) = self.dir.take() {
             dir.close().ok();
         }
     }
 }
 
-async fn admin_connection(server: &str) -> DatabaseConnection {
+impl Drop for TestDatabase {
+    /// Drops the PostgreSQL database, even when the test panicked, unless
+    /// `ALLIANCE_TEST_KEEP_DATABASE` is set (to look at what a failed test left). The
+    /// drop runs on a thread of its own with its own runtime, so it works inside and
+    /// outside of an async runtime alike.
+    fn drop(&mut self) {
+        let Some((server, name)) = self.created_on.take() else {
+            return;
+        };
+        if std::env::var_os(KEEP_VAR).is_some() {
+            eprintln!("{KEEP_VAR} is set: keeping test database {}", self.url);
+            return;
+        }
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => runtime.block_on(drop_database(&server, &name)),
+                Err(e) => {
+                    tracing::warn!(database = %name, error = %e, "could not drop test database")
+                }
+            }
+        });
+        dropped.join().ok();
+    }
+}
+
+async fn admin_connection(server: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let mut options = ConnectOptions::new(server.to_owned());
     options
         .max_connections(1)
         .min_connections(0)
         .sqlx_logging(false);
-    Database::connect(options)
-        .await
-        .unwrap_or_else(|e| panic!("connect to {DATABASE_URL_VAR} ({server}): {e}"))
+    Database::connect(options).await
+}
+
+async fn drop_database(server: &str, name: &str) {
+    let dropped = async {
+        let admin = admin_connection(server).await?;
+        let result = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+        admin.close().await.ok();
+        result
+    };
+    if let Err(e) = dropped.await {
+        tracing::warn!(database = %name, error = %e, "could not drop test database");
+    }
 }
 
 /// `url` with its database (the path) replaced by `name`, keeping any query string.
@@ -151,6 +188,7 @@ fn with_database(url: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::with_database;
+    use sea_orm::ConnectionTrait;
 
     #[test]
     fn the_database_name_in_a_url_is_swapped() {
@@ -175,5 +213,33 @@ mod tests {
         assert!(store.ping().await);
         store.close().await.ok();
         db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn a_dropped_test_database_is_removed_even_with_connections_open() {
+        let db = super::TestDatabase::new().await;
+        let store = db.store().await;
+        match db.created_on.clone() {
+            Some((server, name)) => {
+                drop(db);
+                let admin = super::admin_connection(&server)
+                    .await
+                    .expect("admin connection");
+                let left = admin
+                    .query_one_raw(sea_orm::Statement::from_string(
+                        admin.get_database_backend(),
+                        format!("SELECT datname FROM pg_database WHERE datname = '{name}'"),
+                    ))
+                    .await
+                    .expect("query");
+                assert!(left.is_none(), "{name} is still there");
+            }
+            None => {
+                let dir = db.dir.as_ref().expect("a directory").path().to_owned();
+                drop(db);
+                assert!(!dir.exists());
+            }
+        }
+        drop(store);
     }
 }

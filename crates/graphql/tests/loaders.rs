@@ -1,0 +1,210 @@
+//! Nested edges are batched: the dashboard query runs the same number of SQL statements
+//! whether the page holds 10 students or 50.
+
+use alliance_domain::ids::{DistrictId, SchoolId};
+use alliance_domain::model::Measure;
+use alliance_domain::values::{
+    AlliancePhase, Direction, GoalDomain, GoalStatus, MemberRole, ProgressSource,
+};
+use alliance_graphql::{Authentication, Credentials, Limits, build_schema, execute};
+use alliance_store::goals::NewGoal;
+use alliance_store::members::NewMember;
+use alliance_store::persons::NewPerson;
+use alliance_store::progress::NewProgress;
+use alliance_store::students::NewStudent;
+use alliance_store::testing::TestDatabase;
+use alliance_store::{
+    Store, Tx, alliances, districts, goals, members, persons, progress, schools, students,
+};
+use chrono::Duration;
+
+const DASHBOARD: &str = r#"
+query Dashboard($first: Int!) {
+  students(first: $first) {
+    totalCount
+    nodes {
+      id name
+      school { name }
+      alliance {
+        phase
+        members { nodes { role relationship person { displayName } } }
+        goals {
+          nodes {
+            ownWords
+            progress(first: 5) { totalCount nodes { observedAt value note } }
+          }
+        }
+      }
+    }
+  }
+}"#;
+
+async fn person(tx: &Tx, district: DistrictId, name: String) -> alliance_domain::ids::PersonId {
+    let new = NewPerson {
+        district_id: district,
+        display_name: name,
+        preferred_language: "en".into(),
+        contact_preferences: None,
+        external_ids: vec![],
+        subject: None,
+    };
+    persons::create(tx, new).await.expect("person").id
+}
+
+async fn enrol(tx: &Tx, district: DistrictId, school: SchoolId, n: usize) {
+    let student_person = person(tx, district, format!("Student {n:02}")).await;
+    let student = students::create(
+        tx,
+        NewStudent {
+            district_id: district,
+            school_id: school,
+            person_id: student_person,
+            name: format!("Student {n:02}"),
+            preferred_name: None,
+            pronouns: None,
+            grade_level: "5".into(),
+            preferred_language: "en".into(),
+            external_ids: vec![],
+        },
+    )
+    .await
+    .expect("student");
+    let alliance = alliances::create(
+        tx,
+        district,
+        student.id,
+        school,
+        AlliancePhase::Intervention,
+        "test",
+    )
+    .await
+    .expect("alliance");
+    let mut family = None;
+    for (role, who) in [
+        (MemberRole::Student, student_person),
+        (
+            MemberRole::Caregiver,
+            person(tx, district, format!("Caregiver {n}")).await,
+        ),
+        (
+            MemberRole::Coach,
+            person(tx, district, format!("Coach {n}")).await,
+        ),
+    ] {
+        let member = members::add(
+            tx,
+            NewMember {
+                alliance_id: alliance.id,
+                person_id: who,
+                role,
+                relationship: None,
+                family_identified: role == MemberRole::Coach,
+            },
+        )
+        .await
+        .expect("member");
+        if role == MemberRole::Caregiver {
+            family = Some(member.id);
+        }
+    }
+    for g in 0..2 {
+        let goal = goals::create(
+            tx,
+            NewGoal {
+                alliance_id: alliance.id,
+                own_words: format!("goal {g} of student {n}"),
+                expressed_by: family.expect("caregiver"),
+                summary: None,
+                domain: GoalDomain::Social,
+                priority: 1 + g,
+                status: GoalStatus::Active,
+                measure: Some(Measure {
+                    name: "days".into(),
+                    unit: None,
+                    baseline: 0.0,
+                    target: 5.0,
+                    direction: Direction::Increase,
+                    target_date: None,
+                }),
+            },
+        )
+        .await
+        .expect("goal");
+        for week in 0..7 {
+            progress::create(
+                tx,
+                NewProgress {
+                    goal_id: goal.id,
+                    observed_at: alliance_store::now() - Duration::weeks(week),
+                    recorded_by: None,
+                    recorded_by_subject: "test".into(),
+                    value: Some(week as f64),
+                    note: None,
+                    source: ProgressSource::TeamObservation,
+                },
+            )
+            .await
+            .expect("progress");
+        }
+    }
+}
+
+async fn statements_for(store: &Store, first: usize) -> u64 {
+    let schema = build_schema(Limits::default());
+    let credentials = Credentials {
+        subject: "admin".into(),
+        district: "load".into(),
+        roles: vec!["DISTRICT_ADMIN".into()],
+        schools: vec![],
+    };
+    let request = async_graphql::Request::new(DASHBOARD).variables(
+        async_graphql::Variables::from_json(serde_json::json!({ "first": first })),
+    );
+    let before = store.statement_count();
+    let response = execute(
+        &schema,
+        store,
+        request,
+        Authentication::Verified(credentials),
+        "test".into(),
+    )
+    .await;
+    let after = store.statement_count();
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let json = response.data.into_json().expect("json");
+    let nodes = json["students"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), first);
+    let progress = &nodes[0]["alliance"]["goals"]["nodes"][0]["progress"];
+    assert_eq!(progress["nodes"].as_array().map(Vec::len), Some(5));
+    assert_eq!(progress["totalCount"], 7);
+    after - before
+}
+
+#[tokio::test]
+async fn the_dashboard_query_runs_as_many_statements_for_fifty_students_as_for_ten() {
+    let database = TestDatabase::new().await;
+    let store = database.store().await;
+    let district = districts::create(store.db(), "load", "Load Test District")
+        .await
+        .expect("district")
+        .id;
+    let school = schools::create(store.db(), district, "Load School", &vec![])
+        .await
+        .expect("school")
+        .id;
+    let tx = store.begin().await.expect("begin");
+    for n in 0..50 {
+        enrol(&tx, district, school, n).await;
+    }
+    alliance_store::commit(tx).await.expect("commit");
+
+    let ten = statements_for(&store, 10).await;
+    let fifty = statements_for(&store, 50).await;
+    assert_eq!(
+        ten, fifty,
+        "the statement count must not grow with the page"
+    );
+    // viewer (2) + count + page + schools + alliances + members + persons + goals
+    // + progress counts + newest progress + the audit insert
+    assert!(fifty <= 14, "{fifty} statements for the dashboard");
+}
