@@ -110,6 +110,7 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(string(Students::PreferredLanguage).default("en"))
             .col(text(Id::ExternalIds).default("[]"))
             .col(string(Students::SortName))
+            .col(string(Students::SearchName))
             .col(timestamp_with_time_zone(Id::CreatedAt))
             .col(timestamp_with_time_zone(Id::UpdatedAt))
             .foreign_key(&mut fk(Students::Table, Id::DistrictId, Districts::Table))
@@ -365,8 +366,10 @@ enum Students {
     Pronouns,
     GradeLevel,
     PreferredLanguage,
-    /// Lower-cased preferred-or-legal name, for ordering and search.
+    /// Lower-cased preferred-or-legal name, for ordering.
     SortName,
+    /// Lower-cased legal and preferred names (Unicode-aware, folded in Rust), for search.
+    SearchName,
 }
 
 #[derive(DeriveIden)]

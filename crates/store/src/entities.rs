@@ -94,6 +94,7 @@ pub mod student {
         pub preferred_language: String,
         pub external_ids: String,
         pub sort_name: String,
+        pub search_name: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

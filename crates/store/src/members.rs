@@ -4,6 +4,7 @@ use alliance_domain::DomainError;
 use alliance_domain::ids::{AllianceId, MemberId, PersonId};
 use alliance_domain::model::AllianceMember;
 use alliance_domain::values::MemberRole;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -95,16 +96,26 @@ pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Allia
     convert::member(row)
 }
 
-/// Marks a member as having left; their history stays.
+/// Marks a member as having left; their history stays. A member who has already left
+/// keeps the time they left, and the call is a conflict.
 #[instrument(skip(db))]
 pub async fn remove(db: &impl ConnectionTrait, id: MemberId) -> StoreResult<AllianceMember> {
-    let row = member::ActiveModel {
-        id: Set(id.0),
-        left_at: Set(Some(crate::now())),
-        ..Default::default()
+    let result = member::Entity::update_many()
+        .col_expr(member::Column::LeftAt, Expr::value(crate::now()))
+        .filter(member::Column::Id.eq(id.0))
+        .filter(member::Column::LeftAt.is_null())
+        .exec(db)
+        .await
+        .domain()?;
+    let row = member::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .domain()?
+        .ok_or(DomainError::NotFound("member"))?;
+    if result.rows_affected == 0 {
+        return Err(DomainError::Conflict(
+            "this member has already left the alliance".into(),
+        ));
     }
-    .update(db)
-    .await
-    .domain()?;
     convert::member(row)
 }

@@ -3,7 +3,7 @@
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{DistrictId, PersonId, SchoolId, StudentId};
 use alliance_domain::model::{ExternalIds, Student};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -60,14 +60,7 @@ fn filtered(filter: &StudentFilter) -> Condition {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        condition = condition.add(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(student::Column::Name)))
-                        .like(contains(search)),
-                )
-                .add(Expr::col(student::Column::SortName).like(contains(search))),
-        );
+        condition = condition.add(Expr::col(student::Column::SearchName).like(contains(search)));
     }
     condition
 }
@@ -138,6 +131,12 @@ pub async fn create(db: &impl ConnectionTrait, new: NewStudent) -> StoreResult<S
         .as_deref()
         .unwrap_or(&new.name)
         .to_lowercase();
+    let search_name = format!(
+        "{} {}",
+        new.name,
+        new.preferred_name.as_deref().unwrap_or_default()
+    )
+    .to_lowercase();
     let row = student::ActiveModel {
         id: Set(StudentId::new().0),
         district_id: Set(new.district_id.0),
@@ -150,6 +149,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewStudent) -> StoreResult<S
         preferred_language: Set(new.preferred_language),
         external_ids: Set(convert::external_ids_json(&new.external_ids)),
         sort_name: Set(sort_name),
+        search_name: Set(search_name),
         created_at: Set(now),
         updated_at: Set(now),
     }

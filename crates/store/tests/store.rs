@@ -348,6 +348,7 @@ async fn students_can_be_filtered_by_school_grade_and_name() {
         (&oak, "Ana López", None, "K"),
         (&oak, "Bea Lopez-Smith", None, "1"),
         (&oak, "Theodore Plain", Some("Ed"), "K"),
+        (&oak, "Élodie Martin", Some("Lo"), "2"),
         (&elm, "Cy Under_Score", None, "K"),
         (&elm, "Di 100% Ready", None, "1"),
         (&elm, "Fay Underscore", None, "K"),
@@ -364,7 +365,7 @@ async fn students_can_be_filtered_by_school_grade_and_name() {
         };
     assert_eq!(
         listed(store, &scope, &filter(Some(&oak), None, None)).await,
-        ["Ana López", "Bea Lopez-Smith", "Ed"]
+        ["Ana López", "Bea Lopez-Smith", "Ed", "Lo"]
     );
     assert_eq!(
         listed(store, &scope, &filter(None, Some("K"), None)).await,
@@ -388,6 +389,11 @@ async fn students_can_be_filtered_by_school_grade_and_name() {
         "the legal name is searched too"
     );
     assert_eq!(
+        listed(store, &scope, &filter(None, None, Some("élodie"))).await,
+        ["Lo"],
+        "case folds beyond ASCII, on SQLite as on PostgreSQL"
+    );
+    assert_eq!(
         listed(store, &scope, &filter(None, None, Some("_"))).await,
         ["Cy Under_Score"],
         "`_` is literal"
@@ -401,7 +407,7 @@ async fn students_can_be_filtered_by_school_grade_and_name() {
         listed(store, &scope, &filter(None, None, Some("   ")))
             .await
             .len(),
-        7,
+        8,
         "blank search is no search"
     );
     assert!(
@@ -526,6 +532,17 @@ async fn a_person_can_be_an_active_member_of_an_alliance_only_once() {
 
     let left = members::remove(store.db(), first.id).await.expect("leave");
     assert!(left.left_at.is_some());
+    assert!(
+        matches!(
+            members::remove(store.db(), first.id).await,
+            Err(DomainError::Conflict(_))
+        ),
+        "leaving twice keeps the first time"
+    );
+    let kept = members::by_ids(store.db(), &[first.id])
+        .await
+        .expect("member");
+    assert_eq!(kept[0].left_at, left.left_at);
     assert!(
         !members::is_active(store.db(), adas.id, tess.id)
             .await
