@@ -136,15 +136,20 @@ async fn every_role_reaches_exactly_what_design_section_3_allows() {
             c.iat = c.exp - 7200;
         },
     );
+    // A well-formed token signed with a secret the server does not hold.
     let bad_signature = {
-        let good = f.district_admin(&app);
-        let (rest, signature) = good.rsplit_once('.').expect("three parts");
-        let flipped = if signature.starts_with('A') {
-            format!("B{}", &signature[1..])
-        } else {
-            format!("A{}", &signature[1..])
-        };
-        format!("{rest}.{flipped}")
+        let claims = alliance_server::tokens::claims(
+            "alliance",
+            "alliance",
+            "admin",
+            "alpha",
+            vec!["DISTRICT_ADMIN".into()],
+            vec![],
+            std::time::Duration::from_secs(3600),
+        );
+        let forged =
+            secrecy::SecretString::from("a-secret-this-server-has-never-seen-000".to_owned());
+        alliance_server::tokens::mint(&forged, &claims).expect("mint")
     };
     let rows = vec![
         Row {

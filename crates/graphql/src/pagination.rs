@@ -51,13 +51,11 @@ impl PageArgs {
     /// Checks the arguments before anything is loaded.
     pub fn validate(&self) -> ApiResult<()> {
         for (name, value) in [("first", self.first), ("last", self.last)] {
-            if let Some(n) = value {
-                if n < 0 || n as usize > MAX_PAGE {
-                    return Err(coded(
-                        "BAD_USER_INPUT",
-                        format!("`{name}` must be between 0 and {MAX_PAGE}"),
-                    ));
-                }
+            if value.is_some_and(|n| n < 0 || n as usize > MAX_PAGE) {
+                return Err(coded(
+                    "BAD_USER_INPUT",
+                    format!("`{name}` must be between 0 and {MAX_PAGE}"),
+                ));
             }
         }
         for (name, cursor) in [("after", &self.after), ("before", &self.before)] {
