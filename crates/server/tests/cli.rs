@@ -1,0 +1,181 @@
+//! The `alliance` binary as a new user meets it: `serve --demo` on a fresh data
+//! directory, a token from `alliance token`, a first query, and the other commands.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_alliance");
+
+fn alliance(data_dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ALLIANCE_JWT_SECRET")
+        .env_remove("ALLIANCE_LISTEN")
+        .env_remove("RUST_LOG_FORMAT")
+        .env("RUST_LOG", "info");
+    command
+}
+
+fn run(data_dir: &Path, args: &[&str]) -> String {
+    let output = alliance(data_dir, args).output().expect("run alliance");
+    assert!(
+        output.status.success(),
+        "alliance {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// A running `alliance serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data_dir: &Path) -> Server {
+    let mut child = alliance(data_dir, &["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start alliance serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let url: String = line[at..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                let _ = sender.send(url);
+            }
+        }
+    });
+    let url = receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("serve logs the URL it listens on");
+    Server { child, url }
+}
+
+fn query(url: &str, token: &str, query: &str) -> Value {
+    let client = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match client
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({ "query": query }))
+            .send()
+        {
+            Ok(response) => return response.json().expect("json"),
+            Err(error) if Instant::now() < deadline => {
+                eprintln!("retrying: {error}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(error) => panic!("{error}"),
+        }
+    }
+}
+
+#[test]
+fn serve_demo_and_token_work_together_on_a_fresh_machine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("alliance-data");
+
+    let server = serve(&data_dir);
+    assert!(server.url.ends_with("/graphql"), "{}", server.url);
+    assert!(
+        data_dir.join("alliance.db").exists(),
+        "the SQLite file is created in the data directory"
+    );
+    assert!(
+        data_dir.join("jwt-secret").exists(),
+        "a development secret is generated and kept"
+    );
+
+    let token = run(
+        &data_dir,
+        &["token", "--district", "demo", "--role", "DISTRICT_ADMIN"],
+    );
+    let response = query(
+        &server.url,
+        token.trim(),
+        "{ viewer { district { slug } } students { totalCount } }",
+    );
+    assert_eq!(
+        response["data"]["viewer"]["district"]["slug"], "demo",
+        "{response}"
+    );
+    let students = response["data"]["students"]["totalCount"]
+        .as_u64()
+        .expect("count");
+    assert!(
+        students >= 20,
+        "the demo has at least 20 students, found {students}"
+    );
+    drop(server);
+
+    // Serving again keeps the same secret (the old token still works) and loads nothing twice.
+    let server = serve(&data_dir);
+    let again = query(&server.url, token.trim(), "{ students { totalCount } }");
+    assert_eq!(
+        again["data"]["students"]["totalCount"].as_u64(),
+        Some(students),
+        "{again}"
+    );
+}
+
+#[test]
+fn district_create_migrate_and_schema_do_what_they_say() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    assert!(run(&data_dir, &["migrate"]).contains("migrations applied"));
+    assert!(
+        run(
+            &data_dir,
+            &[
+                "district",
+                "create",
+                "north-valley",
+                "--name",
+                "North Valley Schools"
+            ]
+        )
+        .contains("north-valley")
+    );
+    let duplicate = alliance(
+        &data_dir,
+        &["district", "create", "north-valley", "--name", "Again"],
+    )
+    .output()
+    .expect("run");
+    assert!(!duplicate.status.success(), "a taken slug is refused");
+    let bad_role = alliance(
+        &data_dir,
+        &["token", "--district", "north-valley", "--role", "KING"],
+    )
+    .output()
+    .expect("run");
+    assert!(!bad_role.status.success(), "an unknown role is refused");
+
+    let sdl = Command::new(BIN).arg("schema").output().expect("schema");
+    let checked_in =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema.graphql"))
+            .expect("schema.graphql");
+    assert_eq!(String::from_utf8_lossy(&sdl.stdout), checked_in);
+}
