@@ -42,6 +42,9 @@ fn signed(
     encode(&Header::new(algorithm), &c, &encoding).expect("sign")
 }
 
+/// A change to a token's claims.
+type Adjust = Box<dyn FnOnce(&mut alliance_server::tokens::Claims)>;
+
 fn subject(auth: Authentication) -> Result<String, String> {
     match auth {
         Authentication::Verified(credentials) => Ok(credentials.subject),
@@ -132,7 +135,7 @@ fn expiry_not_before_issuer_and_audience_are_checked() {
     )
     .expect("verifier");
     let now = chrono::Utc::now().timestamp();
-    let cases: [(&str, Box<dyn FnOnce(&mut alliance_server::tokens::Claims)>); 4] = [
+    let cases: [(&str, Adjust); 4] = [
         (
             "the token has expired",
             Box::new(move |c| c.exp = now - 120),
