@@ -65,9 +65,10 @@ pub async fn execute(
     let state = std::sync::Arc::new(
         context::RequestState::new(store.clone(), auth, request_id, operation_name).await,
     );
-    let response = schema
+    let mut response = schema
         .execute(request.data(StateHandle(std::sync::Arc::clone(&state))))
         .await;
+    label_request_errors(&mut response.errors);
     let reads = state.take_reads();
     if let Err(error) = audit::record(store.db(), &reads).await {
         tracing::error!(%error, "could not write the audit log; withholding the response");
@@ -78,6 +79,18 @@ pub async fn execute(
         return async_graphql::Response::from_errors(vec![error]);
     }
     response
+}
+
+/// Errors the executor raises itself (a query that does not parse or validate, an
+/// unknown enum value, a query over the depth or complexity limit) come without a code;
+/// they are all problems with the request, so they get `BAD_USER_INPUT`.
+fn label_request_errors(errors: &mut [ServerError]) {
+    for error in errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+    }
 }
 
 /// Shares the request state between the executor and the audit flush.
