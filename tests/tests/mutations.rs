@@ -45,15 +45,21 @@ fn refused(response: &Value, mutation: &str, field: Option<&str>, code: &str) ->
     assert_eq!(errors[0]["code"], code, "{response:#}");
     assert_eq!(errors[0]["field"], json!(field), "{response:#}");
     assert!(
-        errors[0]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
+        errors[0]["message"].as_str().is_some_and(|m| !m.is_empty()),
         "{response:#}"
     );
-    assert_eq!(error_code(response), Some(code), "echoed in errors: {response:#}");
+    assert_eq!(
+        error_code(response),
+        Some(code),
+        "echoed in errors: {response:#}"
+    );
     for (key, value) in payload.as_object().expect("payload") {
         if key != "userErrors" {
-            assert_eq!(value, &Value::Null, "{key} of a refused change: {response:#}");
+            assert_eq!(
+                value,
+                &Value::Null,
+                "{key} of a refused change: {response:#}"
+            );
         }
     }
     payload.clone()
@@ -99,13 +105,15 @@ async fn assert_audited(
 
 const CREATE_SCHOOL: &str = "mutation OpenSchool($input: CreateSchoolInput!) { createSchool(input: $input) {
     school { id name externalIds { system value } createdAt } userErrors { field message code } } }";
-const CREATE_PERSON: &str = "mutation AddPerson($input: CreatePersonInput!) { createPerson(input: $input) {
+const CREATE_PERSON: &str =
+    "mutation AddPerson($input: CreatePersonInput!) { createPerson(input: $input) {
     person { id displayName preferredLanguage contactPreferences externalIds { system value } }
     userErrors { field message code } } }";
 const CREATE_STUDENT: &str = "mutation EnrolStudent($input: CreateStudentInput!) { createStudent(input: $input) {
     student { id name preferredName pronouns gradeLevel preferredLanguage externalIds { system value } school { id } alliance { id } }
     userErrors { field message code } } }";
-const CREATE_ALLIANCE: &str = "mutation OpenAlliance($input: CreateAllianceInput!) { createAlliance(input: $input) {
+const CREATE_ALLIANCE: &str =
+    "mutation OpenAlliance($input: CreateAllianceInput!) { createAlliance(input: $input) {
     alliance { id status phase student { id }
         members { totalCount nodes { role person { id displayName } } }
         phaseHistory { nodes { fromPhase toPhase } } }
@@ -124,10 +132,12 @@ const CREATE_GOAL: &str = "mutation SetGoal($input: CreateGoalInput!) { createGo
     goal { id ownWords summary domain priority status version expressedBy { id }
         measure { name unit baseline target direction targetDate } }
     userErrors { field message code } } }";
-const UPDATE_GOAL: &str = "mutation ReviseGoal($input: UpdateGoalInput!) { updateGoal(input: $input) {
+const UPDATE_GOAL: &str =
+    "mutation ReviseGoal($input: UpdateGoalInput!) { updateGoal(input: $input) {
     goal { id ownWords priority status achievementStatus version measure { target } }
     userErrors { field message code } } }";
-const RECORD_PROGRESS: &str = "mutation NoteProgress($input: RecordProgressInput!) { recordProgress(input: $input) {
+const RECORD_PROGRESS: &str =
+    "mutation NoteProgress($input: RecordProgressInput!) { recordProgress(input: $input) {
     progressEntry { id value note source observedAt recordedBy { displayName } goal { id } }
     goal { id progress { totalCount } }
     userErrors { field message code } } }";
@@ -248,7 +258,13 @@ async fn create_person_with_a_subject_already_in_use_is_a_user_error() {
         roles: &["STAFF"],
         schools: vec![],
     });
-    let viewer = read(&app, &token, "{ viewer { person { displayName } } }", json!({})).await;
+    let viewer = read(
+        &app,
+        &token,
+        "{ viewer { person { displayName } } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(viewer["viewer"]["person"]["displayName"], "Ms. Rivera");
 }
 
@@ -326,7 +342,13 @@ async fn create_student_without_a_person_makes_one_for_them() {
         &app,
         &admin,
         id,
-        ("CREATE", "Alliance", Some(alliance["id"].as_str().expect("id")), "admin", "OpenAlliance"),
+        (
+            "CREATE",
+            "Alliance",
+            Some(alliance["id"].as_str().expect("id")),
+            "admin",
+            "OpenAlliance",
+        ),
     )
     .await;
     let events = changes(&app, &admin, id).await;
@@ -451,7 +473,13 @@ async fn create_alliance_opens_with_the_student_as_its_first_member() {
         &app,
         &admin,
         &student,
-        ("CREATE", "Alliance", alliance["id"].as_str(), "admin", "OpenAlliance"),
+        (
+            "CREATE",
+            "Alliance",
+            alliance["id"].as_str(),
+            "admin",
+            "OpenAlliance",
+        ),
     )
     .await;
 }
@@ -540,7 +568,10 @@ async fn changing_phase_grows_the_phase_history() {
     .await;
     let alliance = &payload["alliance"];
     assert_eq!(alliance["phase"], "INTERVENTION");
-    assert_eq!(alliance["status"], "ACTIVE", "status is kept when not given");
+    assert_eq!(
+        alliance["status"], "ACTIVE",
+        "status is kept when not given"
+    );
     let history = &alliance["phaseHistory"];
     assert_eq!(history["totalCount"], 2);
     assert_eq!(history["nodes"][0]["toPhase"], "PLANNING");
@@ -568,7 +599,13 @@ async fn changing_phase_grows_the_phase_history() {
         &app,
         &admin,
         &f.student_1,
-        ("UPDATE", "Alliance", Some(&f.alliance_1), "staff-a", "MoveOn"),
+        (
+            "UPDATE",
+            "Alliance",
+            Some(&f.alliance_1),
+            "staff-a",
+            "MoveOn",
+        ),
     )
     .await;
 }
@@ -607,7 +644,13 @@ async fn add_alliance_member_records_the_role_and_relationship_in_the_familys_wo
         &app,
         &admin,
         &f.student_1,
-        ("CREATE", "AllianceMember", member["id"].as_str(), "staff-a", "Welcome"),
+        (
+            "CREATE",
+            "AllianceMember",
+            member["id"].as_str(),
+            "staff-a",
+            "Welcome",
+        ),
     )
     .await;
 }
@@ -630,7 +673,8 @@ async fn a_member_is_not_family_identified_unless_said_so() {
 #[tokio::test]
 async fn adding_the_same_person_twice_is_a_conflict() {
     let (app, f, admin) = world().await;
-    let input = json!({ "allianceId": f.alliance_2, "personId": f.unaffiliated_person, "role": "COACH" });
+    let input =
+        json!({ "allianceId": f.alliance_2, "personId": f.unaffiliated_person, "role": "COACH" });
     succeed(&app, &admin, ADD_MEMBER, "addAllianceMember", input.clone()).await;
     let response = mutate(&app, &admin, ADD_MEMBER, input).await;
     refused(&response, "addAllianceMember", None, "CONFLICT");
@@ -670,15 +714,33 @@ async fn removing_a_member_ends_the_membership_and_keeps_its_history() {
             .map(|m| m["id"].clone())
             .collect()
     };
-    let current = read(&app, &admin, query, json!({ "id": f.alliance_1, "former": false })).await;
+    let current = read(
+        &app,
+        &admin,
+        query,
+        json!({ "id": f.alliance_1, "former": false }),
+    )
+    .await;
     assert!(!ids(&current).contains(&json!(f.staff_member_1)));
-    let everyone = read(&app, &admin, query, json!({ "id": f.alliance_1, "former": true })).await;
+    let everyone = read(
+        &app,
+        &admin,
+        query,
+        json!({ "id": f.alliance_1, "former": true }),
+    )
+    .await;
     assert!(ids(&everyone).contains(&json!(f.staff_member_1)));
     assert_audited(
         &app,
         &admin,
         &f.student_1,
-        ("REMOVE", "AllianceMember", Some(&f.staff_member_1), "admin", "SayGoodbye"),
+        (
+            "REMOVE",
+            "AllianceMember",
+            Some(&f.staff_member_1),
+            "admin",
+            "SayGoodbye",
+        ),
     )
     .await;
     // The former member no longer speaks for the alliance.
@@ -696,7 +758,14 @@ async fn removing_a_member_ends_the_membership_and_keeps_its_history() {
 async fn removing_a_member_twice_is_a_user_error() {
     let (app, f, admin) = world().await;
     let input = json!({ "memberId": f.staff_member_1 });
-    succeed(&app, &admin, REMOVE_MEMBER, "removeAllianceMember", input.clone()).await;
+    succeed(
+        &app,
+        &admin,
+        REMOVE_MEMBER,
+        "removeAllianceMember",
+        input.clone(),
+    )
+    .await;
     let response = mutate(&app, &admin, REMOVE_MEMBER, input).await;
     refused(
         &response,
@@ -1001,7 +1070,10 @@ async fn update_goal_validates_like_create_goal() {
     for (input, field) in [
         (json!({ "priority": 9 }), "priority"),
         (json!({ "ownWords": "   " }), "ownWords"),
-        (json!({ "expressedById": f.staff_member_1 }), "expressedById"),
+        (
+            json!({ "expressedById": f.staff_member_1 }),
+            "expressedById",
+        ),
         (
             json!({ "measure": { "name": "calm mornings", "baseline": 1, "target": 5, "direction": "DECREASE" } }),
             "measure.direction",
@@ -1076,12 +1148,23 @@ async fn record_progress_with_a_value_only() {
     assert_eq!(payload["goal"]["progress"]["totalCount"], 4);
     let observed = entry["observedAt"].as_str().expect("observedAt");
     let observed = chrono::DateTime::parse_from_rfc3339(observed).expect("RFC 3339");
-    assert!((Utc::now() - observed.with_timezone(&Utc)).num_seconds().abs() < 60);
+    assert!(
+        (Utc::now() - observed.with_timezone(&Utc))
+            .num_seconds()
+            .abs()
+            < 60
+    );
     assert_audited(
         &app,
         &admin,
         &f.student_1,
-        ("CREATE", "ProgressEntry", entry["id"].as_str(), "staff-a", "NoteProgress"),
+        (
+            "CREATE",
+            "ProgressEntry",
+            entry["id"].as_str(),
+            "staff-a",
+            "NoteProgress",
+        ),
     )
     .await;
 }
@@ -1210,5 +1293,97 @@ async fn a_malformed_id_in_an_input_is_a_user_error_on_that_field() {
         json!({ "goalId": "nonsense", "value": 1.0 }),
     )
     .await;
-    refused(&response, "recordProgress", Some("goalId"), "BAD_USER_INPUT");
+    refused(
+        &response,
+        "recordProgress",
+        Some("goalId"),
+        "BAD_USER_INPUT",
+    );
+}
+
+// racing writers
+
+#[tokio::test]
+async fn two_editors_racing_from_the_same_version_one_wins_and_one_gets_a_conflict() {
+    let (app, f, admin) = world().await;
+    let staff = f.staff_member(&app);
+    let (a, b) = tokio::join!(
+        mutate(
+            &app,
+            &admin,
+            UPDATE_GOAL,
+            json!({ "goalId": f.goal_1, "version": 1, "ownWords": "Calm mornings, says mom." }),
+        ),
+        mutate(
+            &app,
+            &staff,
+            UPDATE_GOAL,
+            json!({ "goalId": f.goal_1, "version": 1, "ownWords": "Calm mornings, says Maya." }),
+        ),
+    );
+    let codes: Vec<Option<&str>> = [&a, &b].iter().map(|r| error_code(r)).collect();
+    assert!(
+        codes.contains(&None) && codes.contains(&Some("CONFLICT")),
+        "exactly one wins: {a:#}\n{b:#}"
+    );
+    let winner = if error_code(&a).is_none() { &a } else { &b };
+    let goal = goal_state(&app, &admin, &f.goal_1).await;
+    assert_eq!(goal["version"], 2);
+    assert_eq!(
+        goal["ownWords"],
+        winner["data"]["updateGoal"]["goal"]["ownWords"]
+    );
+    assert_eq!(goal["revisions"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn two_alliances_opened_at_once_for_one_student_leave_one_open() {
+    let (app, f, admin) = world().await;
+    let student = new_student(&app, &admin, &f.school_a, "Rosa Diaz").await;
+    let input = json!({ "studentId": student });
+    let (a, b) = tokio::join!(
+        mutate(&app, &admin, CREATE_ALLIANCE, input.clone()),
+        mutate(&app, &admin, CREATE_ALLIANCE, input.clone()),
+    );
+    let codes: Vec<Option<&str>> = [&a, &b].iter().map(|r| error_code(r)).collect();
+    assert!(
+        codes.contains(&None) && codes.contains(&Some("CONFLICT")),
+        "exactly one opens: {a:#}\n{b:#}"
+    );
+    let alliances = read(
+        &app,
+        &admin,
+        "query($id: ID!) { student(id: $id) { alliances { totalCount nodes { members { totalCount } } } } }",
+        json!({ "id": student }),
+    )
+    .await;
+    assert_eq!(alliances["student"]["alliances"]["totalCount"], 1);
+    assert_eq!(
+        alliances["student"]["alliances"]["nodes"][0]["members"]["totalCount"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn one_person_added_twice_at_once_is_a_member_once() {
+    let (app, f, admin) = world().await;
+    let input =
+        json!({ "allianceId": f.alliance_2, "personId": f.unaffiliated_person, "role": "COACH" });
+    let (a, b) = tokio::join!(
+        mutate(&app, &admin, ADD_MEMBER, input.clone()),
+        mutate(&app, &admin, ADD_MEMBER, input.clone()),
+    );
+    let codes: Vec<Option<&str>> = [&a, &b].iter().map(|r| error_code(r)).collect();
+    assert!(
+        codes.contains(&None) && codes.contains(&Some("CONFLICT")),
+        "exactly one is added: {a:#}\n{b:#}"
+    );
+    let members = read(
+        &app,
+        &admin,
+        "query($id: ID!) { alliance(id: $id) { members(includeFormer: true) { totalCount } } }",
+        json!({ "id": f.alliance_2 }),
+    )
+    .await;
+    assert_eq!(members["alliance"]["members"]["totalCount"], 4);
 }

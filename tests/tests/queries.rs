@@ -485,7 +485,7 @@ async fn a_cursor_that_is_not_from_the_list_is_bad_user_input() {
 }
 
 #[tokio::test]
-async fn a_cursor_far_past_the_end_gives_an_empty_page() {
+async fn a_forged_cursor_far_past_the_end_gives_an_empty_page_not_a_crash() {
     let (app, _, admin) = world().await;
     // Opaque cursors can still be forged: these are base64url of `o:1000000` and of
     // `o:18446744073709551615` (the largest offset). Neither may crash the server.

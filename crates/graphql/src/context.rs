@@ -44,7 +44,9 @@ pub struct RequestState {
     pub(crate) store: Store,
     pub(crate) viewer: Result<Option<Viewer>, DomainError>,
     pub(crate) request_id: String,
-    pub(crate) operation_name: Option<String>,
+    /// The operation's name: as the request gave it, or as the document names its only
+    /// operation (set once the document is parsed).
+    pub(crate) operation_name: std::sync::OnceLock<String>,
     pub(crate) loader: Option<DataLoader<Batch, HashMapCache>>,
     reads: Mutex<(HashSet<StudentId>, Vec<AuditEvent>)>,
 }
@@ -76,7 +78,9 @@ impl RequestState {
             store,
             viewer,
             request_id,
-            operation_name,
+            operation_name: operation_name
+                .map(std::sync::OnceLock::from)
+                .unwrap_or_default(),
             loader,
             reads: Mutex::default(),
         }
@@ -122,7 +126,7 @@ impl RequestState {
             entity_id,
             student_id: student,
             request_id: Some(self.request_id.clone()),
-            operation_name: self.operation_name.clone(),
+            operation_name: self.operation_name.get().cloned(),
         }
     }
 

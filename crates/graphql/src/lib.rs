@@ -6,6 +6,7 @@ mod error;
 mod ids;
 mod loaders;
 mod mutations;
+mod operation;
 mod pagination;
 mod query;
 mod types;
@@ -43,6 +44,7 @@ pub fn build_schema(limits: Limits) -> AppSchema {
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.depth * 4)
+        .extension(operation::OperationNames)
         .finish()
 }
 

@@ -132,9 +132,15 @@ fn encode_cursor(offset: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
 }
 
+/// No list is longer than this; a cursor past it was not made by us.
+const MAX_OFFSET: usize = u32::MAX as usize;
+
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    text.strip_prefix("o:")?.parse().ok()
+    text.strip_prefix("o:")?
+        .parse()
+        .ok()
+        .filter(|offset| *offset <= MAX_OFFSET)
 }
 
 #[cfg(test)]
@@ -198,6 +204,31 @@ mod tests {
             Page {
                 offset: 0,
                 limit: 100
+            }
+        );
+    }
+
+    #[test]
+    fn a_forged_cursor_past_any_list_is_refused_not_overflowed() {
+        let forged = URL_SAFE_NO_PAD.encode(format!("o:{}", u64::MAX));
+        assert!(
+            PageArgs::new(Some(5), Some(forged.clone()), None, None)
+                .validate()
+                .is_err()
+        );
+        assert_eq!(
+            PageArgs::new(Some(5), Some(forged), None, None).window(10),
+            Page {
+                offset: 0,
+                limit: 5
+            }
+        );
+        let far = encode_cursor(MAX_OFFSET);
+        assert_eq!(
+            PageArgs::new(Some(5), Some(far), None, None).window(10),
+            Page {
+                offset: 10,
+                limit: 0
             }
         );
     }

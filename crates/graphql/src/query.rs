@@ -1,6 +1,7 @@
 //! The read side of the API.
 
 use alliance_domain::ids::{SchoolId, StudentId};
+use alliance_domain::validate;
 use alliance_store::{districts, persons, schools, students};
 use async_graphql::{Context, ID, InputObject, Object};
 
@@ -121,8 +122,18 @@ impl QueryRoot {
                 .map(|id| ids::decode("School", "filter.schoolId", id))
                 .transpose()?
                 .map(SchoolId),
-            grade_level: filter.grade_level,
-            search: filter.search,
+            grade_level: filter
+                .grade_level
+                .as_deref()
+                .map(|grade| validate::grade_level("filter.gradeLevel", grade))
+                .transpose()
+                .gql()?,
+            search: validate::optional_text(
+                "filter.search",
+                filter.search.as_deref(),
+                validate::MAX_NAME,
+            )
+            .gql()?,
         };
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;

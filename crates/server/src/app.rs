@@ -7,13 +7,17 @@ use std::sync::Arc;
 use alliance_graphql::{AppSchema, Limits};
 use alliance_store::Store;
 use anyhow::Context;
+use async_graphql::ParseRequestError;
 use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -102,15 +106,44 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
 async fn graphql_post(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    execute(&state, &headers, request.into_inner()).await
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    match request {
+        Ok(request) => execute(&state, &headers, request.into_inner())
+            .await
+            .into_response(),
+        Err(GraphQLRejection(ParseRequestError::PayloadTooLarge)) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than 1 MiB",
+        )
+            .into_response(),
+        Err(GraphQLRejection(ParseRequestError::InvalidRequest(error))) => {
+            bad_request(&format!("the body is not a GraphQL request: {error}"))
+        }
+        Err(_) => bad_request("the body is not a GraphQL request"),
+    }
+}
+
+/// The parameters of a GraphQL request over GET (GraphQL over HTTP).
+#[derive(Debug, Deserialize)]
+struct GetRequest {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    /// JSON text.
+    variables: Option<String>,
 }
 
 /// A browser gets GraphiQL; a `?query=` runs a query (never a mutation: GET must be safe).
-async fn graphql_get(State(state): State<Arc<AppState>>, headers: HeaderMap, uri: Uri) -> Response {
-    let query = uri.query().unwrap_or_default();
-    if !query.split('&').any(|pair| pair.starts_with("query=")) {
+async fn graphql_get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    params: Result<Query<GetRequest>, QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return bad_request("could not read the query string");
+    };
+    let Some(query) = params.query else {
         return Html(
             GraphiQLSource::build()
                 .endpoint("/graphql")
@@ -118,11 +151,17 @@ async fn graphql_get(State(state): State<Arc<AppState>>, headers: HeaderMap, uri
                 .finish(),
         )
         .into_response();
-    }
-    let request = match async_graphql::http::parse_query_string(query) {
-        Ok(request) => request,
-        Err(error) => return bad_request(&format!("could not read the query string: {error}")),
     };
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = params.operation_name.filter(|n| !n.is_empty()) {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables.filter(|v| !v.is_empty()) {
+        match serde_json::from_str(&variables) {
+            Ok(json) => request = request.variables(async_graphql::Variables::from_json(json)),
+            Err(error) => return bad_request(&format!("`variables` is not JSON: {error}")),
+        }
+    }
     if is_mutation(&request) {
         return (
             StatusCode::METHOD_NOT_ALLOWED,

@@ -212,12 +212,23 @@ impl GoalRevision {
     }
     /// The changed fields as they were before.
     async fn before(&self) -> Json<serde_json::Value> {
-        Json(serde_json::from_str(&self.0.before).unwrap_or_default())
+        Json(presented(&self.0.before))
     }
     /// The changed fields as they became.
     async fn after(&self) -> Json<serde_json::Value> {
-        Json(serde_json::from_str(&self.0.after).unwrap_or_default())
+        Json(presented(&self.0.after))
     }
+}
+
+/// A kept snapshot as clients see it: the member who expressed the goal by global ID.
+fn presented(snapshot: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(snapshot).unwrap_or_default();
+    if let Some(member) = value.get_mut("expressedBy")
+        && let Some(uuid) = member.as_str().and_then(|m| uuid::Uuid::parse_str(m).ok())
+    {
+        *member = serde_json::Value::String(ids::encode("AllianceMember", uuid).0);
+    }
+    value
 }
 
 /// One observation of progress: a number, a narrative, or both.
