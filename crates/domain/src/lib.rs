@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod error;
+pub mod feedback;
+pub mod health;
 pub mod ids;
 pub mod model;
 pub mod progress;

@@ -244,6 +244,176 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What kind of thing the student or family said.
+    VoiceKind {
+        /// What they have lived through.
+        Experience => "EXPERIENCE",
+        /// What they hope for.
+        Hope => "HOPE",
+        /// What worries them.
+        Concern => "CONCERN",
+        /// What they are good at, or what works.
+        Strength => "STRENGTH",
+        /// How they like things done.
+        Preference => "PREFERENCE",
+        /// What they want to know.
+        Question => "QUESTION",
+    }
+);
+
+vocabulary!(
+    /// Who in the alliance may read a record.
+    Visibility {
+        /// The whole alliance, the family included.
+        Alliance => "ALLIANCE",
+        /// The school team only.
+        TeamOnly => "TEAM_ONLY",
+    }
+);
+
+vocabulary!(
+    /// Whether a member stands behind a goal (as FHIR's Goal.acceptance).
+    Acceptance {
+        /// They agree with the goal.
+        Agree => "AGREE",
+        /// They do not.
+        Disagree => "DISAGREE",
+        /// They have not said yet.
+        Pending => "PENDING",
+    }
+);
+
+vocabulary!(
+    /// Where an intervention stands.
+    InterventionStatus {
+        /// Agreed, not started.
+        Planned => "PLANNED",
+        /// Under way.
+        Active => "ACTIVE",
+        /// Finished as planned.
+        Completed => "COMPLETED",
+        /// Stopped early.
+        Stopped => "STOPPED",
+    }
+);
+
+vocabulary!(
+    /// What a communication did.
+    CommunicationKind {
+        /// Told the family what is happening.
+        Update => "UPDATE",
+        /// Explained what the team does and why.
+        Explanation => "EXPLANATION",
+        /// Shared progress data toward goals.
+        DataShare => "DATA_SHARE",
+    }
+);
+
+vocabulary!(
+    /// How a communication reached its recipients.
+    Channel {
+        /// Face to face.
+        InPerson => "IN_PERSON",
+        /// A phone call.
+        Phone => "PHONE",
+        /// A video call.
+        Video => "VIDEO",
+        /// A text message.
+        Text => "TEXT",
+        /// Email.
+        Email => "EMAIL",
+        /// A letter or note home.
+        Letter => "LETTER",
+        /// Through an app.
+        App => "APP",
+    }
+);
+
+vocabulary!(
+    /// Which version of the check-in a respondent gets.
+    FeedbackAudience {
+        /// Caregivers and older students.
+        Adult => "ADULT",
+        /// Younger students, in plainer words.
+        Child => "CHILD",
+    }
+);
+
+vocabulary!(
+    /// The items of Alliance's check-in.
+    FeedbackItem {
+        /// Do they feel supported?
+        Supported => "SUPPORTED",
+        /// Do they feel understood?
+        Understood => "UNDERSTOOD",
+        /// Is their experience at the centre?
+        Centered => "CENTERED",
+        /// Are the goals theirs?
+        Goals => "GOALS",
+        /// Does the approach suit them?
+        Approach => "APPROACH",
+    }
+);
+
+vocabulary!(
+    /// Where a feedback request stands.
+    FeedbackStatus {
+        /// Asked, not yet answered, not past due.
+        Pending => "PENDING",
+        /// Answered.
+        Answered => "ANSWERED",
+        /// Past due without an answer.
+        Expired => "EXPIRED",
+    }
+);
+
+vocabulary!(
+    /// How the team reflected.
+    ReflectionKind {
+        /// A scheduled team meeting.
+        FormalMeeting => "FORMAL_MEETING",
+        /// A quick check-in.
+        InformalCheckin => "INFORMAL_CHECKIN",
+    }
+);
+
+vocabulary!(
+    /// Where a next step stands.
+    NextStepStatus {
+        /// To do.
+        Open => "OPEN",
+        /// Done.
+        Done => "DONE",
+        /// Decided against.
+        Dropped => "DROPPED",
+    }
+);
+
+vocabulary!(
+    /// A practice with a cadence the district sets.
+    Practice {
+        /// Asking the student and family for feedback.
+        Feedback => "FEEDBACK",
+        /// Sharing progress data with the family.
+        DataSharing => "DATA_SHARING",
+        /// The team reflecting together.
+        Reflection => "REFLECTION",
+    }
+);
+
+vocabulary!(
+    /// How a practice is keeping up with its cadence.
+    PracticeStatus {
+        /// Done recently enough.
+        OnTrack => "ON_TRACK",
+        /// Due within the next few days.
+        DueSoon => "DUE_SOON",
+        /// Past its cadence, or never done.
+        Overdue => "OVERDUE",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
