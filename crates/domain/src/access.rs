@@ -49,11 +49,17 @@ impl Viewer {
         let member = (self.has(Role::Staff) || self.has(Role::Family))
             .then_some(self.person_id)
             .flatten();
+        let team = TeamReach {
+            whole_district,
+            schools: schools.clone(),
+            staff: self.has(Role::Staff).then_some(self.person_id).flatten(),
+        };
         ReadScope {
             district_id: self.district_id,
             whole_district,
             schools,
             member,
+            team,
         }
     }
 }
@@ -69,6 +75,22 @@ pub struct ReadScope {
     pub schools: Vec<SchoolId>,
     /// Students in whose alliances this person is an active member.
     pub member: Option<PersonId>,
+    /// Where the viewer also reads records marked team-only.
+    pub team: TeamReach,
+}
+
+/// The alliances in which a viewer works as part of the school team, and so reads
+/// records marked `TEAM_ONLY`. A family member never does, through any role they hold
+/// in their own child's alliance.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeamReach {
+    /// Every alliance of the district.
+    pub whole_district: bool,
+    /// Every alliance of students in these schools.
+    pub schools: Vec<SchoolId>,
+    /// Alliances in which this person is an active member in a school-team role (not as
+    /// the student or a caregiver).
+    pub staff: Option<PersonId>,
 }
 
 impl ReadScope {
@@ -205,6 +227,25 @@ mod tests {
     fn an_analyst_reads_no_student() {
         assert!(viewer(&[Role::Analyst]).read_scope().is_empty());
         assert!(!viewer(&[Role::Family]).read_scope().is_empty());
+    }
+
+    #[test]
+    fn only_the_school_team_reaches_team_only_records() {
+        assert_eq!(
+            viewer(&[Role::Family]).read_scope().team,
+            TeamReach::default()
+        );
+        assert!(viewer(&[Role::Staff]).read_scope().team.staff.is_some());
+        assert!(
+            viewer(&[Role::DistrictAdmin])
+                .read_scope()
+                .team
+                .whole_district
+        );
+        assert_eq!(
+            viewer(&[Role::SchoolAdmin]).read_scope().team.schools,
+            vec![in_school()]
+        );
     }
 
     #[test]

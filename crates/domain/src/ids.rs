@@ -65,4 +65,24 @@ id_type!(
     ProgressEntryId,
     /// An audit event.
     AuditEventId,
+    /// Words of the student or a caregiver.
+    VoiceEntryId,
+    /// A member's acceptance of a goal.
+    AcceptanceId,
+    /// An intervention.
+    InterventionId,
+    /// A change of an intervention's status.
+    InterventionChangeId,
+    /// A communication.
+    CommunicationId,
+    /// A reply to a communication.
+    ReplyId,
+    /// A feedback request.
+    FeedbackRequestId,
+    /// A feedback response.
+    FeedbackResponseId,
+    /// A team reflection.
+    ReflectionId,
+    /// A next step.
+    NextStepId,
 );

@@ -228,3 +228,247 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     pub operation_name: Option<String>,
 }
+
+/// Words of the student or a caregiver, kept verbatim. Never edited: a correction is a
+/// new entry that supersedes this one.
+#[derive(Clone, Debug)]
+pub struct VoiceEntry {
+    pub id: VoiceEntryId,
+    pub alliance_id: AllianceId,
+    /// The member who said it.
+    pub speaker: MemberId,
+    pub recorded_by: Option<PersonId>,
+    pub recorded_by_subject: String,
+    pub said_at: DateTime<Utc>,
+    pub kind: VoiceKind,
+    pub words: String,
+    /// BCP 47 tag of the words.
+    pub language: String,
+    pub visibility: Visibility,
+    /// The entry this one corrects.
+    pub supersedes: Option<VoiceEntryId>,
+    pub goals: Vec<GoalId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Whether one member stands behind a goal.
+#[derive(Clone, Debug)]
+pub struct GoalAcceptance {
+    pub id: AcceptanceId,
+    pub goal_id: GoalId,
+    pub member_id: MemberId,
+    pub acceptance: Acceptance,
+    pub comment: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by_subject: String,
+}
+
+/// What the team is doing, and why.
+#[derive(Clone, Debug)]
+pub struct Intervention {
+    pub id: InterventionId,
+    pub alliance_id: AllianceId,
+    pub title: String,
+    pub description: Option<String>,
+    /// Why the team does this: required.
+    pub rationale: String,
+    pub owner: Option<MemberId>,
+    /// 1 (universal) to 3 (intensive).
+    pub tier: i32,
+    /// How often ("3 times a week").
+    pub frequency: Option<String>,
+    /// Minutes a session.
+    pub minutes: Option<i32>,
+    pub status: InterventionStatus,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub goals: Vec<GoalId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A change of an intervention's status, with its reason.
+#[derive(Clone, Debug)]
+pub struct InterventionChange {
+    pub id: InterventionChangeId,
+    pub intervention_id: InterventionId,
+    pub from_status: Option<InterventionStatus>,
+    pub to_status: InterventionStatus,
+    pub reason: String,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+}
+
+/// Who told whom what, when, and how.
+#[derive(Clone, Debug)]
+pub struct Communication {
+    pub id: CommunicationId,
+    pub alliance_id: AllianceId,
+    pub kind: CommunicationKind,
+    pub channel: Channel,
+    /// The member who communicated, when recorded.
+    pub from_member: Option<MemberId>,
+    pub recipients: Vec<MemberId>,
+    /// What was said, in words.
+    pub summary: String,
+    pub occurred_at: DateTime<Utc>,
+    /// For a data share: the time the shared data was as of.
+    pub as_of: Option<DateTime<Utc>>,
+    pub visibility: Visibility,
+    pub recorded_by_subject: String,
+    /// For a data share: each goal shared, with what the family saw.
+    pub shared: Vec<SharedGoal>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One goal's progress as it was shared: the summary values and chart points.
+#[derive(Clone, Debug)]
+pub struct SharedGoal {
+    pub goal_id: GoalId,
+    /// JSON text of the values the family saw.
+    pub snapshot: String,
+}
+
+/// A family member's reply to a communication.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub id: ReplyId,
+    pub communication_id: CommunicationId,
+    pub member_id: MemberId,
+    pub words: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A check-in asked of a student or caregiver.
+#[derive(Clone, Debug)]
+pub struct FeedbackRequest {
+    pub id: FeedbackRequestId,
+    pub alliance_id: AllianceId,
+    /// The member asked.
+    pub member_id: MemberId,
+    pub audience: FeedbackAudience,
+    /// The language the check-in is given in.
+    pub language: String,
+    pub due_date: NaiveDate,
+    pub requested_at: DateTime<Utc>,
+    pub requested_by_subject: String,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl FeedbackRequest {
+    /// Pending, answered, or expired (past its due date unanswered) on `today`.
+    pub fn status(&self, today: NaiveDate) -> FeedbackStatus {
+        match self.answered_at {
+            Some(_) => FeedbackStatus::Answered,
+            None if today > self.due_date => FeedbackStatus::Expired,
+            None => FeedbackStatus::Pending,
+        }
+    }
+}
+
+/// An answer to a check-in.
+#[derive(Clone, Debug)]
+pub struct FeedbackResponse {
+    pub id: FeedbackResponseId,
+    pub request_id: FeedbackRequestId,
+    pub alliance_id: AllianceId,
+    pub member_id: MemberId,
+    /// The language the check-in was answered in.
+    pub language: String,
+    pub scores: crate::feedback::Scores,
+    /// In the respondent's own words.
+    pub comment: Option<String>,
+    /// Why the answer is a concern, in words; empty when it is not one.
+    pub concern_reasons: Vec<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl FeedbackResponse {
+    /// Whether the answer raised a concern.
+    pub fn is_concern(&self) -> bool {
+        !self.concern_reasons.is_empty()
+    }
+}
+
+/// A record a reflection considered or a next step cites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordRef {
+    Goal(GoalId),
+    Intervention(InterventionId),
+    FeedbackResponse(FeedbackResponseId),
+    Reflection(ReflectionId),
+    ProgressEntry(ProgressEntryId),
+}
+
+impl RecordRef {
+    /// The stored kind of the record.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordRef::Goal(_) => "GOAL",
+            RecordRef::Intervention(_) => "INTERVENTION",
+            RecordRef::FeedbackResponse(_) => "FEEDBACK_RESPONSE",
+            RecordRef::Reflection(_) => "REFLECTION",
+            RecordRef::ProgressEntry(_) => "PROGRESS_ENTRY",
+        }
+    }
+
+    /// The record's id.
+    pub fn uuid(&self) -> uuid::Uuid {
+        match self {
+            RecordRef::Goal(id) => id.0,
+            RecordRef::Intervention(id) => id.0,
+            RecordRef::FeedbackResponse(id) => id.0,
+            RecordRef::Reflection(id) => id.0,
+            RecordRef::ProgressEntry(id) => id.0,
+        }
+    }
+
+    /// Rebuilds a reference from its stored kind and id.
+    pub fn from_parts(kind: &str, id: uuid::Uuid) -> Option<Self> {
+        Some(match kind {
+            "GOAL" => RecordRef::Goal(GoalId(id)),
+            "INTERVENTION" => RecordRef::Intervention(InterventionId(id)),
+            "FEEDBACK_RESPONSE" => RecordRef::FeedbackResponse(FeedbackResponseId(id)),
+            "REFLECTION" => RecordRef::Reflection(ReflectionId(id)),
+            "PROGRESS_ENTRY" => RecordRef::ProgressEntry(ProgressEntryId(id)),
+            _ => return None,
+        })
+    }
+}
+
+/// The team looking back together.
+#[derive(Clone, Debug)]
+pub struct Reflection {
+    pub id: ReflectionId,
+    pub alliance_id: AllianceId,
+    pub kind: ReflectionKind,
+    pub held_at: DateTime<Utc>,
+    pub participants: Vec<MemberId>,
+    pub notes: Option<String>,
+    /// What to keep doing.
+    pub keep: Option<String>,
+    /// What to change.
+    pub change: Option<String>,
+    /// Goals, interventions and feedback responses considered.
+    pub considered: Vec<RecordRef>,
+    pub visibility: Visibility,
+    pub recorded_by_subject: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A decision the team takes, and what informed it.
+#[derive(Clone, Debug)]
+pub struct NextStep {
+    pub id: NextStepId,
+    pub alliance_id: AllianceId,
+    pub decision: String,
+    pub owner: Option<MemberId>,
+    pub due_date: Option<NaiveDate>,
+    pub status: NextStepStatus,
+    /// The feedback responses, reflections and progress entries behind it.
+    pub informed_by: Vec<RecordRef>,
+    pub visibility: Visibility,
+    pub recorded_by_subject: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}

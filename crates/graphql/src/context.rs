@@ -86,8 +86,8 @@ impl RequestState {
         }
     }
 
-    /// Notes that the viewer read `student`'s records through a `kind`.
-    pub(crate) fn read(&self, student: StudentId, kind: &'static str) {
+    /// Notes that the viewer read `student`'s records (once per request and student).
+    pub(crate) fn read(&self, student: StudentId) {
         let Ok(Some(viewer)) = &self.viewer else {
             return;
         };
@@ -99,7 +99,7 @@ impl RequestState {
             events.push(self.event(
                 viewer,
                 AuditAction::Read,
-                kind,
+                "Student",
                 Some(crate::ids::encode("Student", student.0).0),
                 Some(student),
             ));

@@ -17,6 +17,8 @@ use async_graphql::dataloader::Loader;
 pub struct Batch {
     store: Store,
     scope: ReadScope,
+    /// The viewer's own person, which they may always read.
+    own: Option<PersonId>,
 }
 
 impl Batch {
@@ -24,6 +26,7 @@ impl Batch {
         Self {
             store,
             scope: viewer.read_scope(),
+            own: viewer.person_id,
         }
     }
 }
@@ -96,7 +99,7 @@ loader!(SchoolId => School, |this, keys| {
 });
 
 loader!(PersonId => Person, |this, keys| {
-    let rows = persons::by_ids(this.store.db(), this.scope.district_id, keys).await?;
+    let rows = persons::visible(this.store.db(), &this.scope, this.own, keys).await?;
     Ok(by_key(rows, |p| p.id))
 });
 
@@ -174,7 +177,6 @@ loader!(ObservationsOf => Vec<Observation>, |this, keys| {
 });
 
 loader!(GoalId => Goal, |this, keys| {
-    // Reached only through an alliance already in the viewer's scope.
-    let rows = goals::by_ids(this.store.db(), keys).await?;
+    let rows = goals::by_ids(this.store.db(), &this.scope, keys).await?;
     Ok(by_key(rows, |g| g.id))
 });

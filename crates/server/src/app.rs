@@ -90,6 +90,15 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route(
+            "/charts/goals/{file}",
+            get(
+                |State(state): State<Arc<AppState>>, request: axum::extract::Request| async move {
+                    crate::charts::goal_chart(&state.schema, &state.store, &state.verifier, request)
+                        .await
+                },
+            ),
+        )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -170,7 +179,7 @@ async fn graphql_get(
         )
             .into_response();
     }
-    execute(&state, &headers, request).await.into_response()
+    execute(&state, &headers, request).await
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {
@@ -192,25 +201,44 @@ fn bad_request(message: &str) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
+/// Runs a GraphQL request as the caller. The request id is always the server's own (the
+/// audit log must not carry ids a client chose); a client's `x-request-id` is kept in
+/// the logs beside it, and the response names the server's id.
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     request: async_graphql::Request,
-) -> GraphQLResponse {
+) -> Response {
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let auth = state.verifier.authenticate(authorization);
-    let request_id = headers
+    let request_id = uuid::Uuid::now_v7().to_string();
+    let client_request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|id| !id.is_empty() && id.len() <= 128)
-        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
-    let span = tracing::info_span!("graphql", request_id = %request_id, operation = request.operation_name.as_deref().unwrap_or(""));
-    alliance_graphql::execute(&state.schema, &state.store, request, auth, request_id)
-        .instrument(span)
-        .await
-        .into()
+        .filter(|id| id.len() <= 128)
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "graphql",
+        request_id = %request_id,
+        client_request_id = %client_request_id,
+        operation = request.operation_name.as_deref().unwrap_or("")
+    );
+    let response = alliance_graphql::execute(
+        &state.schema,
+        &state.store,
+        request,
+        auth,
+        request_id.clone(),
+    )
+    .instrument(span)
+    .await;
+    let mut response = GraphQLResponse::from(response).into_response();
+    if let Ok(value) = header::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 async fn shutdown_signal() {

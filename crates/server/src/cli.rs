@@ -140,9 +140,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     "demo district `demo` ready"
                 );
             }
-            let secret = jwt.secret(&database.data_dir)?;
+            let secret = jwt.hs256_secret(&database.data_dir)?;
             let verifier = Verifier::new(
-                Some(&secret),
+                secret.as_ref(),
                 jwt.jwt_public_key_file.as_deref(),
                 &jwt.jwt_issuer,
                 &jwt.jwt_audience,
@@ -212,6 +212,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             for role in &roles {
                 role.parse::<alliance_domain::values::Role>()
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            if jwt.jwt_secret.is_none() && jwt.jwt_public_key_file.is_some() {
+                anyhow::bail!(
+                    "this server trusts only its identity provider's tokens; \
+                     set ALLIANCE_JWT_SECRET to mint development tokens"
+                );
             }
             let secret = jwt.secret(&database.data_dir)?;
             let claims = tokens::claims(

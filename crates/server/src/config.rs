@@ -54,6 +54,16 @@ pub struct JwtArgs {
 }
 
 impl JwtArgs {
+    /// The HS256 secret to trust: the configured one; or, on a laptop with neither a
+    /// secret nor a public key, the development one kept in `data_dir`. With only a
+    /// public key configured, none: the identity provider's tokens are the only ones.
+    pub fn hs256_secret(&self, data_dir: &Path) -> anyhow::Result<Option<SecretString>> {
+        if self.jwt_secret.is_none() && self.jwt_public_key_file.is_some() {
+            return Ok(None);
+        }
+        self.secret(data_dir).map(Some)
+    }
+
     /// The HS256 secret: configured, or the development one kept in `data_dir`.
     pub fn secret(&self, data_dir: &Path) -> anyhow::Result<SecretString> {
         use secrecy::ExposeSecret;

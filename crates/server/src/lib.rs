@@ -2,6 +2,8 @@
 //! command line. The GraphQL schema lives in `alliance-graphql`; this crate serves it.
 
 pub mod app;
+pub mod chart_svg;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod telemetry;

@@ -48,7 +48,13 @@ impl Drop for Server {
 }
 
 fn serve(data_dir: &Path) -> Server {
-    let mut child = alliance(data_dir, &["serve", "--demo", "--listen", "127.0.0.1:0"])
+    serve_with(data_dir, &[])
+}
+
+fn serve_with(data_dir: &Path, extra: &[&str]) -> Server {
+    let mut args = vec!["serve", "--demo", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let mut child = alliance(data_dir, &args)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -178,4 +184,62 @@ fn district_create_migrate_and_schema_do_what_they_say() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema.graphql"))
             .expect("schema.graphql");
     assert_eq!(String::from_utf8_lossy(&sdl.stdout), checked_in);
+}
+
+#[test]
+fn with_only_an_identity_providers_key_no_local_secret_is_made_or_trusted() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+    let public = keys.join("rsa-public.pem");
+    let server = serve_with(
+        &data_dir,
+        &["--jwt-public-key-file", public.to_str().expect("path")],
+    );
+    assert!(
+        !data_dir.join("jwt-secret").exists(),
+        "no development secret beside a real identity provider"
+    );
+
+    let minting = alliance(
+        &data_dir,
+        &["token", "--district", "demo", "--role", "DISTRICT_ADMIN"],
+    )
+    .arg("--jwt-public-key-file")
+    .arg(&public)
+    .output()
+    .expect("run");
+    assert!(
+        !minting.status.success(),
+        "nothing to sign development tokens with"
+    );
+
+    let claims = alliance_server::tokens::claims(
+        "alliance",
+        "alliance",
+        "idp-admin",
+        "demo",
+        vec!["DISTRICT_ADMIN".into()],
+        vec![],
+        Duration::from_secs(600),
+    );
+    let private =
+        EncodingKey::from_rsa_pem(&std::fs::read(keys.join("rsa-private.pem")).expect("key"))
+            .expect("rsa");
+    let token = encode(&Header::new(Algorithm::RS256), &claims, &private).expect("sign");
+    let response = query(&server.url, &token, "{ viewer { subject } }");
+    assert_eq!(
+        response["data"]["viewer"]["subject"], "idp-admin",
+        "{response}"
+    );
+
+    let forged =
+        alliance_server::tokens::mint(&secrecy::SecretString::from("x".repeat(40)), &claims)
+            .expect("mint");
+    let refused = query(&server.url, &forged, "{ viewer { subject } }");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{refused}"
+    );
 }

@@ -5,6 +5,7 @@ use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{AllianceId, DistrictId, PhaseChangeId, SchoolId, StudentId};
 use alliance_domain::model::{Alliance, PhaseChange};
 use alliance_domain::values::{AlliancePhase, AllianceStatus};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
     Set,
@@ -12,7 +13,7 @@ use sea_orm::{
 use tracing::instrument;
 
 use crate::entities::{alliance, phase_change, student};
-use crate::error::{IntoDomain, StoreResult};
+use crate::error::{IntoDomain, StoreResult, unique_is};
 use crate::{convert, scope};
 
 async fn load(
@@ -98,12 +99,7 @@ pub async fn create(
     }
     .insert(db)
     .await
-    .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => {
-            DomainError::Conflict("this student already has an open alliance".into())
-        }
-        other => other,
-    })?;
+    .map_err(unique_is("this student already has an open alliance"))?;
     record_phase(db, AllianceId(row.id), None, phase, None, by).await?;
     convert::alliance(row, school)
 }
@@ -118,25 +114,31 @@ pub async fn change(
     reason: Option<String>,
     by: &str,
 ) -> StoreResult<Alliance> {
-    let now = crate::now();
-    let row = alliance::ActiveModel {
-        id: Set(current.id.0),
-        phase: Set(phase.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
-        updated_at: Set(now),
-        ..Default::default()
+    // Conditional on the phase and status the caller saw, so two changes racing from the
+    // same phase cannot both be recorded as leaving it.
+    let result = alliance::Entity::update_many()
+        .col_expr(alliance::Column::Phase, Expr::value(phase.as_str()))
+        .col_expr(alliance::Column::Status, Expr::value(status.as_str()))
+        .col_expr(alliance::Column::UpdatedAt, Expr::value(crate::now()))
+        .filter(alliance::Column::Id.eq(current.id.0))
+        .filter(alliance::Column::Phase.eq(current.phase.as_str()))
+        .filter(alliance::Column::Status.eq(current.status.as_str()))
+        .exec(db)
+        .await
+        .map_err(unique_is("this student already has another open alliance"))?;
+    if result.rows_affected != 1 {
+        return Err(DomainError::Conflict(
+            "the alliance was changed by someone else; reload it and try again".into(),
+        ));
     }
-    .update(db)
-    .await
-    .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => {
-            DomainError::Conflict("this student already has another open alliance".into())
-        }
-        other => other,
-    })?;
     if phase != current.phase {
         record_phase(db, current.id, Some(current.phase), phase, reason, by).await?;
     }
+    let row = alliance::Entity::find_by_id(current.id.0)
+        .one(db)
+        .await
+        .domain()?
+        .ok_or(DomainError::NotFound("alliance"))?;
     convert::alliance(row, current.school_id)
 }
 

@@ -296,3 +296,401 @@ pub mod audit_event {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The `voice_entries` table.
+pub mod voice_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "voice_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub speaker_id: Uuid,
+        pub recorded_by: Option<Uuid>,
+        pub recorded_by_subject: String,
+        pub said_at: DateTimeUtc,
+        pub kind: String,
+        pub words: String,
+        pub language: String,
+        pub visibility: String,
+        pub supersedes_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `voice_entry_goals` table.
+pub mod voice_entry_goal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "voice_entry_goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub voice_entry_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub goal_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `goal_acceptances` table.
+pub mod goal_acceptance {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "goal_acceptances")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub goal_id: Uuid,
+        pub member_id: Uuid,
+        pub acceptance: String,
+        pub comment: Option<String>,
+        pub recorded_at: DateTimeUtc,
+        pub recorded_by_subject: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `interventions` table.
+pub mod intervention {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "interventions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub title: String,
+        pub description: Option<String>,
+        pub rationale: String,
+        pub owner_id: Option<Uuid>,
+        pub tier: i32,
+        pub frequency: Option<String>,
+        pub minutes: Option<i32>,
+        pub status: String,
+        pub start_date: Option<Date>,
+        pub end_date: Option<Date>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `intervention_goals` table.
+pub mod intervention_goal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "intervention_goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub intervention_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub goal_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `intervention_status_changes` table.
+pub mod intervention_change {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "intervention_status_changes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub intervention_id: Uuid,
+        pub from_status: Option<String>,
+        pub to_status: String,
+        pub reason: String,
+        pub changed_at: DateTimeUtc,
+        pub changed_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `communications` table.
+pub mod communication {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "communications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub kind: String,
+        pub channel: String,
+        pub from_member_id: Option<Uuid>,
+        pub summary: String,
+        pub occurred_at: DateTimeUtc,
+        pub as_of: Option<DateTimeUtc>,
+        pub visibility: String,
+        pub recorded_by_subject: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `communication_recipients` table.
+pub mod communication_recipient {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "communication_recipients")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub communication_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `communication_goals` table.
+pub mod communication_goal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "communication_goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub communication_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub goal_id: Uuid,
+        pub snapshot: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `communication_replies` table.
+pub mod communication_reply {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "communication_replies")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub communication_id: Uuid,
+        pub member_id: Uuid,
+        pub words: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `feedback_requests` table.
+pub mod feedback_request {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "feedback_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub member_id: Uuid,
+        pub audience: String,
+        pub language: String,
+        pub due_date: Date,
+        pub requested_at: DateTimeUtc,
+        pub recorded_by_subject: String,
+        pub answered_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `feedback_responses` table.
+pub mod feedback_response {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "feedback_responses")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub request_id: Uuid,
+        pub alliance_id: Uuid,
+        pub member_id: Uuid,
+        pub language: String,
+        pub supported: i32,
+        pub understood: i32,
+        pub centered: i32,
+        pub goals: i32,
+        pub approach: i32,
+        pub total: i32,
+        pub comment: Option<String>,
+        pub concern_reasons: String,
+        pub concern: bool,
+        pub submitted_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `reflections` table.
+pub mod reflection {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reflections")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub kind: String,
+        pub held_at: DateTimeUtc,
+        pub notes: Option<String>,
+        pub keep: Option<String>,
+        pub change: Option<String>,
+        pub visibility: String,
+        pub recorded_by_subject: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `reflection_participants` table.
+pub mod reflection_participant {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reflection_participants")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub reflection_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `reflection_considered` table.
+pub mod reflection_considered {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reflection_considered")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub reflection_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub record_type: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub record_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `next_steps` table.
+pub mod next_step {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "next_steps")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub alliance_id: Uuid,
+        pub decision: String,
+        pub owner_id: Option<Uuid>,
+        pub due_date: Option<Date>,
+        pub status: String,
+        pub visibility: String,
+        pub recorded_by_subject: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `next_step_citations` table.
+pub mod next_step_citation {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "next_step_citations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub next_step_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub record_type: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub record_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -29,3 +29,12 @@ pub(crate) fn to_domain(error: DbErr) -> DomainError {
         _ => DomainError::Unexpected(error.to_string()),
     }
 }
+
+/// Maps a unique-constraint violation to a conflict the user can act on, with `message`;
+/// any other error as usual.
+pub(crate) fn unique_is(message: &'static str) -> impl Fn(DbErr) -> DomainError {
+    move |error| match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::Conflict(message.to_owned()),
+        _ => to_domain(error),
+    }
+}

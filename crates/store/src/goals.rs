@@ -1,7 +1,8 @@
 //! Goals in the family's own words, with every change kept as a revision.
 
 use alliance_domain::DomainError;
-use alliance_domain::ids::{AllianceId, GoalId, GoalRevisionId, MemberId};
+use alliance_domain::access::ReadScope;
+use alliance_domain::ids::{AllianceId, DistrictId, GoalId, GoalRevisionId, MemberId};
 use alliance_domain::model::{Goal, GoalRevision, Measure};
 use alliance_domain::values::{AchievementStatus, GoalDomain, GoalStatus};
 use sea_orm::{
@@ -10,9 +11,9 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 use tracing::instrument;
 
-use crate::convert;
 use crate::entities::{goal, goal_revision};
 use crate::error::{IntoDomain, StoreResult};
+use crate::{convert, scope};
 
 /// A goal to set.
 #[derive(Clone, Debug)]
@@ -44,15 +45,36 @@ pub async fn for_alliances(
     rows.into_iter().map(convert::goal).collect()
 }
 
-/// The goals among `ids`; the caller checks the alliance is in reach.
+/// The goals among `ids` whose alliances `scope` reaches.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[GoalId]) -> StoreResult<Vec<Goal>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    ids: &[GoalId],
+) -> StoreResult<Vec<Goal>> {
     let rows = goal::Entity::find()
+        .filter(goal::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
         .filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .all(db)
         .await
         .domain()?;
     rows.into_iter().map(convert::goal).collect()
+}
+
+/// A goal of the district whether or not the viewer may read it, for deciding whether
+/// a change to it is allowed.
+#[instrument(skip(db))]
+pub async fn in_district(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: GoalId,
+) -> StoreResult<Option<Goal>> {
+    let row = goal::Entity::find_by_id(id.0)
+        .filter(goal::Column::AllianceId.in_subquery(scope::district_alliance_ids(district)))
+        .one(db)
+        .await
+        .domain()?;
+    row.map(convert::goal).transpose()
 }
 
 fn measure_columns(model: &mut goal::ActiveModel, measure: Option<&Measure>) {

@@ -1,7 +1,8 @@
 //! Who is in each alliance, and since when.
 
 use alliance_domain::DomainError;
-use alliance_domain::ids::{AllianceId, MemberId, PersonId};
+use alliance_domain::access::ReadScope;
+use alliance_domain::ids::{AllianceId, DistrictId, MemberId, PersonId};
 use alliance_domain::model::AllianceMember;
 use alliance_domain::values::MemberRole;
 use sea_orm::sea_query::Expr;
@@ -11,9 +12,9 @@ use sea_orm::{
 };
 use tracing::instrument;
 
-use crate::convert;
 use crate::entities::member;
-use crate::error::{IntoDomain, StoreResult};
+use crate::error::{IntoDomain, StoreResult, unique_is};
+use crate::{convert, scope};
 
 /// A person joining an alliance.
 #[derive(Clone, Debug)]
@@ -41,18 +42,36 @@ pub async fn for_alliances(
     rows.into_iter().map(convert::member).collect()
 }
 
-/// The memberships among `ids`; the caller checks the alliance is in reach.
+/// The memberships among `ids` in alliances `scope` reaches.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
+    scope: &ReadScope,
     ids: &[MemberId],
 ) -> StoreResult<Vec<AllianceMember>> {
     let rows = member::Entity::find()
+        .filter(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
         .filter(member::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .all(db)
         .await
         .domain()?;
     rows.into_iter().map(convert::member).collect()
+}
+
+/// A membership in the district whether or not the viewer may read it, for deciding
+/// whether a change to it is allowed.
+#[instrument(skip(db))]
+pub async fn in_district(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: MemberId,
+) -> StoreResult<Option<AllianceMember>> {
+    let row = member::Entity::find_by_id(id.0)
+        .filter(member::Column::AllianceId.in_subquery(scope::district_alliance_ids(district)))
+        .one(db)
+        .await
+        .domain()?;
+    row.map(convert::member).transpose()
 }
 
 /// Whether `person` is an active member of `alliance`.
@@ -87,12 +106,9 @@ pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Allia
     }
     .insert(db)
     .await
-    .map_err(|e| match crate::error::to_domain(e) {
-        DomainError::Conflict(_) => {
-            DomainError::Conflict("this person is already an active member of the alliance".into())
-        }
-        other => other,
-    })?;
+    .map_err(unique_is(
+        "this person is already an active member of the alliance",
+    ))?;
     convert::member(row)
 }
 

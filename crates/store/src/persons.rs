@@ -1,13 +1,17 @@
 //! The district's directory of people who can be alliance members.
 
+use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{DistrictId, PersonId};
 use alliance_domain::model::{ExternalIds, Person};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use tracing::instrument;
 
-use crate::convert;
-use crate::entities::person;
+use crate::entities::{member, person};
 use crate::error::{IntoDomain, StoreResult};
+use crate::{convert, scope};
 
 /// A person to add to the directory.
 #[derive(Clone, Debug)]
@@ -36,7 +40,7 @@ pub async fn by_subject(
     Ok(row.map(convert::person))
 }
 
-/// The district's people among `ids`.
+/// The district's people among `ids`, whoever asks: for existence checks of writes.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
@@ -45,6 +49,40 @@ pub async fn by_ids(
 ) -> StoreResult<Vec<Person>> {
     let rows = person::Entity::find()
         .filter(person::Column::DistrictId.eq(district.0))
+        .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
+    Ok(rows.into_iter().map(convert::person).collect())
+}
+
+/// The people among `ids` the viewer may read: themselves (`own`), and the members,
+/// past and present, of the alliances `scope` reaches; a district administrator reads
+/// the whole directory.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    own: Option<PersonId>,
+    ids: &[PersonId],
+) -> StoreResult<Vec<Person>> {
+    let mut reach = Condition::any();
+    if scope.whole_district {
+        reach = reach.add(person::Column::DistrictId.eq(scope.district_id.0));
+    } else {
+        let members_in_reach = Query::select()
+            .column(member::Column::PersonId)
+            .from(member::Entity)
+            .and_where(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .to_owned();
+        reach = reach.add(person::Column::Id.in_subquery(members_in_reach));
+        if let Some(own) = own {
+            reach = reach.add(person::Column::Id.eq(own.0));
+        }
+    }
+    let rows = person::Entity::find()
+        .filter(person::Column::DistrictId.eq(scope.district_id.0))
+        .filter(reach)
         .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .all(db)
         .await

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{GoalId, PersonId, ProgressEntryId};
 use alliance_domain::model::ProgressEntry;
 use alliance_domain::progress::Observation;
@@ -14,9 +15,9 @@ use sea_orm::{
 };
 use tracing::instrument;
 
-use crate::convert;
-use crate::entities::progress_entry;
+use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
+use crate::{convert, scope};
 
 /// An observation to record.
 #[derive(Clone, Debug)]
@@ -129,13 +130,20 @@ pub async fn observations(
         .collect())
 }
 
-/// The entries among `ids`; the caller checks the alliance is in reach.
+/// The entries among `ids` on goals of alliances `scope` reaches.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
+    scope: &ReadScope,
     ids: &[ProgressEntryId],
 ) -> StoreResult<Vec<ProgressEntry>> {
+    let goals_in_reach = Query::select()
+        .column(goal::Column::Id)
+        .from(goal::Entity)
+        .and_where(goal::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+        .to_owned();
     let rows = progress_entry::Entity::find()
+        .filter(progress_entry::Column::GoalId.in_subquery(goals_in_reach))
         .filter(progress_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .all(db)
         .await

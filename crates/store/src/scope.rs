@@ -67,3 +67,21 @@ pub(crate) fn alliances(scope: &ReadScope) -> Condition {
     }
     in_district.add(reach)
 }
+
+/// The ids of the alliances the scope reaches, as a subquery.
+pub(crate) fn visible_alliance_ids(scope: &ReadScope) -> SelectStatement {
+    Query::select()
+        .column(alliance::Column::Id)
+        .from(alliance::Entity)
+        .cond_where(alliances(scope))
+        .to_owned()
+}
+
+/// The ids of the district's alliances, as a subquery.
+pub(crate) fn district_alliance_ids(district: alliance_domain::ids::DistrictId) -> SelectStatement {
+    Query::select()
+        .column(alliance::Column::Id)
+        .from(alliance::Entity)
+        .and_where(alliance::Column::DistrictId.eq(district.0))
+        .to_owned()
+}

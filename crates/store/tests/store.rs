@@ -53,6 +53,7 @@ fn whole(district: &District) -> ReadScope {
         whole_district: true,
         schools: Vec::new(),
         member: None,
+        team: Default::default(),
     }
 }
 
@@ -62,6 +63,7 @@ fn nobody(district: &District) -> ReadScope {
         whole_district: false,
         schools: Vec::new(),
         member: None,
+        team: Default::default(),
     }
 }
 
@@ -539,10 +541,10 @@ async fn a_person_can_be_an_active_member_of_an_alliance_only_once() {
         ),
         "leaving twice keeps the first time"
     );
-    let kept = members::by_ids(store.db(), &[first.id])
+    let kept = members::in_district(store.db(), north.id, first.id)
         .await
         .expect("member");
-    assert_eq!(kept[0].left_at, left.left_at);
+    assert_eq!(kept.map(|k| k.left_at), Some(left.left_at));
     assert!(
         !members::is_active(store.db(), adas.id, tess.id)
             .await
@@ -597,7 +599,7 @@ async fn a_person_subject_is_unique_within_a_district() {
 async fn a_stale_goal_update_is_a_conflict_and_each_change_keeps_a_revision() {
     let db = Db::open().await;
     let store = &db.store;
-    let (_, goal) = goal_fixture(store).await;
+    let (district, goal) = goal_fixture(store).await;
     assert_eq!(goal.version, 1);
 
     let changed = Goal {
@@ -630,10 +632,10 @@ async fn a_stale_goal_update_is_a_conflict_and_each_change_keeps_a_revision() {
         .expect("no-op");
     assert_eq!(same.version, 2);
 
-    let stored = goals::by_ids(store.db(), &[goal.id])
+    let stored = goals::in_district(store.db(), district.id, goal.id)
         .await
         .expect("goal")
-        .remove(0);
+        .expect("in the district");
     assert_eq!(
         (stored.version, stored.priority, stored.own_words.as_str()),
         (2, 2, goal.own_words.as_str())
@@ -749,7 +751,7 @@ async fn newest_progress_is_at_most_take_per_goal_newest_first_in_one_statement(
 async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database() {
     let db = Db::open().await;
     let store = &db.store;
-    let (_, goal) = goal_fixture(store).await;
+    let (district, goal) = goal_fixture(store).await;
     let empty = progress::create(store.db(), entry(&goal, 1, None, None)).await;
     assert!(empty.is_err(), "{empty:?}");
     progress::create(store.db(), entry(&goal, 1, Some(2.0), None))
@@ -761,7 +763,7 @@ async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database()
     let stored = progress::create(store.db(), entry(&goal, 1, Some(3.0), Some("better")))
         .await
         .expect("both");
-    let read = progress::by_ids(store.db(), &[stored.id])
+    let read = progress::by_ids(store.db(), &whole(&district), &[stored.id])
         .await
         .expect("read")
         .remove(0);

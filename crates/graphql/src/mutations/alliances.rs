@@ -9,7 +9,7 @@ use alliance_store::members::{self, NewMember};
 use alliance_store::{alliances, persons, students};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::{UserError, commit, finish, input_id, store, writable_alliance};
+use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::alliance::{Alliance, AllianceMember};
@@ -94,7 +94,7 @@ impl AllianceMutations {
             let student_id = StudentId(input_id("Student", "studentId", &input.student_id)?);
             let student = students::in_district(store(ctx)?.db(), viewer.district_id, student_id)
                 .await?
-                .ok_or(DomainError::NotFound("student"))?;
+                .ok_or_else(|| missing(viewer, "student"))?;
             authorize_write(viewer, WriteTarget::School(student.school_id))?;
             let phase = input
                 .phase
@@ -198,7 +198,7 @@ impl AllianceMutations {
                 .await?
                 .is_empty()
             {
-                return Err(DomainError::NotFound("person"));
+                return Err(missing(viewer, "person"));
             }
             let relationship =
                 validate::optional_text("relationship", input.relationship.as_deref(), MAX_NAME)?;
@@ -245,10 +245,9 @@ impl AllianceMutations {
         let viewer = ctx.viewer()?;
         let outcome = async {
             let id = MemberId(input_id("AllianceMember", "memberId", &input.member_id)?);
-            let member = members::by_ids(store(ctx)?.db(), &[id])
+            let member = members::in_district(store(ctx)?.db(), viewer.district_id, id)
                 .await?
-                .pop()
-                .ok_or(DomainError::NotFound("member"))?;
+                .ok_or_else(|| missing(viewer, "member"))?;
             let alliance = writable_alliance(ctx, viewer, member.alliance_id).await?;
             if !member.is_active() {
                 return Err(DomainError::invalid(

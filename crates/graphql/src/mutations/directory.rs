@@ -11,7 +11,7 @@ use alliance_store::schools;
 use alliance_store::students::{self, NewStudent};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::{UserError, commit, finish, input_id, store};
+use super::{UserError, commit, finish, input_id, missing, store};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::directory::{Person, School};
@@ -202,7 +202,7 @@ impl DirectoryMutations {
                 .await?
                 .is_empty()
             {
-                return Err(DomainError::NotFound("school"));
+                return Err(missing(viewer, "school"));
             }
             authorize_write(viewer, WriteTarget::School(school_id))?;
             let name = validate::required_text("name", &input.name, MAX_NAME)?;
@@ -223,7 +223,7 @@ impl DirectoryMutations {
                         .await?
                         .is_empty()
                     {
-                        return Err(DomainError::NotFound("person"));
+                        return Err(missing(viewer, "person"));
                     }
                     Some(id)
                 }

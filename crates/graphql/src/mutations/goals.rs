@@ -10,9 +10,9 @@ use alliance_store::goals::{self, NewGoal};
 use alliance_store::members;
 use alliance_store::progress::{self, NewProgress};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::Duration;
+use chrono::{Duration, SubsecRound};
 
-use super::{UserError, commit, finish, input_id, store, writable_alliance};
+use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::enums::{AchievementStatus, Direction, GoalDomain, GoalStatus, ProgressSource};
@@ -125,7 +125,7 @@ async fn family_voice(
     id: &ID,
 ) -> Result<MemberId, DomainError> {
     let id = MemberId(input_id("AllianceMember", field, id)?);
-    let member = members::by_ids(store(ctx)?.db(), &[id]).await?.pop();
+    let member = members::in_district(store(ctx)?.db(), alliance.district_id, id).await?;
     match member {
         Some(m) if m.alliance_id == alliance.id && m.is_active() => {
             if m.role.is_family() {
@@ -151,10 +151,9 @@ async fn writable_goal(
     id: &ID,
 ) -> Result<(DomainGoal, Alliance), DomainError> {
     let id = GoalId(input_id("Goal", "goalId", id)?);
-    let goal = goals::by_ids(store(ctx)?.db(), &[id])
+    let goal = goals::in_district(store(ctx)?.db(), viewer.district_id, id)
         .await?
-        .pop()
-        .ok_or(DomainError::NotFound("goal"))?;
+        .ok_or_else(|| missing(viewer, "goal"))?;
     let alliance = writable_alliance(ctx, viewer, goal.alliance_id).await?;
     Ok((goal, alliance))
 }
@@ -251,6 +250,10 @@ impl GoalMutations {
             let tx = store(ctx)?.begin().await?;
             let goal =
                 goals::update(&tx, &current, changed, input.version, &viewer.subject).await?;
+            if goal.version == current.version {
+                // Nothing changed: no revision, no audit event, nothing to commit.
+                return Ok(Goal(goal));
+            }
             commit(
                 ctx,
                 viewer,
@@ -279,11 +282,11 @@ impl GoalMutations {
             let (goal, alliance) = writable_goal(ctx, viewer, &input.goal_id).await?;
             let (value, note) = validate::progress(input.value, input.note.as_deref())?;
             let now = alliance_store::now();
-            let observed_at = input.observed_at.map_or(now, |t| t.0);
+            let observed_at = input.observed_at.map_or(now, |t| t.0.trunc_subsecs(6));
             if observed_at > now + Duration::hours(24) {
                 return Err(DomainError::invalid(
                     "observedAt",
-                    "must not be in the future",
+                    "must not be more than a day in the future",
                 ));
             }
             let tx = store(ctx)?.begin().await?;

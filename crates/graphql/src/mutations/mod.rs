@@ -10,7 +10,7 @@ use alliance_domain::DomainError;
 use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
 use alliance_domain::ids::{AllianceId, StudentId};
 use alliance_domain::model::Alliance;
-use alliance_domain::values::AuditAction;
+use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Tx, alliances as alliance_repo, audit, members};
 use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
 use uuid::Uuid;
@@ -35,7 +35,7 @@ pub struct UserError {
     pub field: Option<String>,
     /// What is wrong, for a person to read.
     pub message: String,
-    /// `BAD_USER_INPUT`, `CONFLICT` or `NOT_FOUND`.
+    /// `BAD_USER_INPUT` or `CONFLICT`.
     pub code: String,
 }
 
@@ -94,7 +94,7 @@ pub(crate) async fn writable_alliance(
         .db();
     let alliance = alliance_repo::in_district(db, viewer.district_id, id)
         .await?
-        .ok_or(DomainError::NotFound("alliance"))?;
+        .ok_or_else(|| missing(viewer, "alliance"))?;
     let viewer_is_member = match viewer.person_id {
         Some(person) => members::is_active(db, alliance.id, person).await?,
         None => false,
@@ -107,6 +107,18 @@ pub(crate) async fn writable_alliance(
         },
     )?;
     Ok(alliance)
+}
+
+/// What a write says about a record it cannot find in the viewer's district. Only a
+/// district administrator, who may read every record there anyway, learns that it does
+/// not exist; anyone else is told the write is forbidden, whether the record exists or
+/// not, so writes reveal nothing that reads would not.
+pub(crate) fn missing(viewer: &Viewer, what: &'static str) -> DomainError {
+    if viewer.has(Role::DistrictAdmin) {
+        DomainError::NotFound(what)
+    } else {
+        DomainError::forbidden(format!("no {what} you may change has this id"))
+    }
 }
 
 /// Writes the change's audit event into its transaction and commits both.
@@ -124,7 +136,13 @@ pub(crate) async fn commit(
         .map_err(|_| DomainError::Unexpected("no request state".into()))?;
     let event = state.event(viewer, action, kind, Some(ids::encode(kind, id).0), student);
     audit::record(&tx, &[event]).await?;
-    alliance_store::commit(tx).await
+    alliance_store::commit(tx).await?;
+    // What this request loaded before the change is stale now: later reads in the same
+    // document (a payload, the next mutation) go to the database.
+    if let Ok(loader) = ctx.loader() {
+        loader.enable_all_cache(false);
+    }
+    Ok(())
 }
 
 /// The store, for mutations that speak in domain results.

@@ -23,7 +23,7 @@ pub struct Alliance(pub model::Alliance);
 impl Alliance {
     /// Wraps an alliance the viewer is about to see, noting the read for the audit log.
     pub(crate) fn read(ctx: &Context<'_>, alliance: model::Alliance) -> ApiResult<Self> {
-        ctx.state()?.read(alliance.student_id, "Alliance");
+        ctx.state()?.read(alliance.student_id);
         Ok(Self(alliance))
     }
 }

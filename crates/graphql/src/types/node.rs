@@ -1,7 +1,6 @@
 //! Relay's `Node`: any object by its global ID, within the viewer's reach.
 
 use alliance_domain::ids::*;
-use alliance_domain::values::Role;
 use alliance_store::{members, progress};
 use async_graphql::{Context, ID, Interface};
 
@@ -37,19 +36,9 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
         "School" => load(ctx, SchoolId(uuid))
             .await?
             .map(|s| Node::School(School(s))),
-        "Person" => {
-            let directory = [Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff]
-                .iter()
-                .any(|r| viewer.has(*r));
-            let own = viewer.person_id == Some(PersonId(uuid));
-            if directory || own {
-                load(ctx, PersonId(uuid))
-                    .await?
-                    .map(|p| Node::Person(Person(p)))
-            } else {
-                None
-            }
-        }
+        "Person" => load(ctx, PersonId(uuid))
+            .await?
+            .map(|p| Node::Person(Person(p))),
         "Student" => load(ctx, StudentId(uuid))
             .await?
             .map(|s| Student::read(ctx, s))
@@ -59,10 +48,11 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
             .await?
             .map(Node::Alliance),
         "AllianceMember" => {
-            let member = members::by_ids(ctx.store()?.db(), &[MemberId(uuid)])
-                .await
-                .gql()?
-                .pop();
+            let member =
+                members::by_ids(ctx.store()?.db(), &viewer.read_scope(), &[MemberId(uuid)])
+                    .await
+                    .gql()?
+                    .pop();
             match member {
                 Some(m) if visible_alliance(ctx, m.alliance_id).await?.is_some() => {
                     Some(Node::AllianceMember(AllianceMember(m)))
@@ -77,10 +67,14 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
             _ => None,
         },
         "ProgressEntry" => {
-            let entry = progress::by_ids(ctx.store()?.db(), &[ProgressEntryId(uuid)])
-                .await
-                .gql()?
-                .pop();
+            let entry = progress::by_ids(
+                ctx.store()?.db(),
+                &viewer.read_scope(),
+                &[ProgressEntryId(uuid)],
+            )
+            .await
+            .gql()?
+            .pop();
             let Some(entry) = entry else { return Ok(None) };
             match load(ctx, entry.goal_id).await? {
                 Some(g) if visible_alliance(ctx, g.alliance_id).await?.is_some() => {

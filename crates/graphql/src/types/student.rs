@@ -22,7 +22,7 @@ pub struct Student(pub model::Student);
 impl Student {
     /// Wraps a student the viewer is about to see, noting the read for the audit log.
     pub(crate) fn read(ctx: &Context<'_>, student: model::Student) -> ApiResult<Self> {
-        ctx.state()?.read(student.id, "Student");
+        ctx.state()?.read(student.id);
         Ok(Self(student))
     }
 }
