@@ -446,3 +446,58 @@ async fn nested_edges_stay_inside_the_callers_reach() {
         json!([{ "id": f.student_1 }, null, null])
     );
 }
+
+#[tokio::test]
+async fn people_are_read_only_through_alliances_in_reach() {
+    let app = spawn_app().await;
+    let f = Fixture::load(&app).await;
+    let query = "query($id: ID!) { node(id: $id) { ... on Person { displayName } } }";
+    let cases = [
+        (f.district_admin(&app), true),
+        (f.school_admin_a(&app), true),
+        (f.staff_member(&app), true),
+        (f.family_member(&app), true),
+        (f.school_admin_b(&app), false),
+        (f.staff_non_member(&app), false),
+        (f.family_non_member(&app), false),
+        (f.analyst(&app), false),
+        (f.other_district_admin(&app), false),
+    ];
+    for (token, visible) in cases {
+        let response = app
+            .graphql(query, json!({ "id": f.support_person }), Some(&token))
+            .await;
+        if visible {
+            assert_eq!(
+                response["data"]["node"]["displayName"], "Auntie Rosa",
+                "{response}"
+            );
+        } else {
+            assert_eq!(error_code(&response), Some("NOT_FOUND"), "{response}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_write_to_an_unknown_id_reveals_nothing_to_those_who_could_not_read_it() {
+    let app = spawn_app().await;
+    let f = Fixture::load(&app).await;
+    let unknown_goal = alliance_graphql::global_id("Goal", uuid::Uuid::now_v7()).0;
+    let update = "mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { goal { id } } }";
+    for (token, goal, expected) in [
+        (f.analyst(&app), &unknown_goal, "FORBIDDEN"),
+        (f.analyst(&app), &f.goal_1, "FORBIDDEN"),
+        (f.staff_non_member(&app), &unknown_goal, "FORBIDDEN"),
+        (f.staff_non_member(&app), &f.goal_1, "FORBIDDEN"),
+        (f.district_admin(&app), &unknown_goal, "NOT_FOUND"),
+    ] {
+        let response = app
+            .graphql(
+                update,
+                json!({ "input": { "goalId": goal, "version": 1, "priority": 2 } }),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(error_code(&response), Some(expected), "{response}");
+    }
+}

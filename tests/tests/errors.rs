@@ -79,3 +79,28 @@ async fn a_malformed_id_is_bad_user_input_and_an_unknown_one_not_found() {
         .await;
     assert_eq!(error_code(&response), Some("NOT_FOUND"), "{response}");
 }
+
+#[tokio::test]
+async fn each_mutation_in_a_document_sees_the_changes_before_it() {
+    let app = spawn_app().await;
+    let f = Fixture::load(&app).await;
+    let token = f.district_admin(&app);
+    let response = app
+        .graphql(
+            "mutation($goal: ID!) {
+               a: recordProgress(input: { goalId: $goal, value: 3 }) { goal { progress { totalCount } } }
+               b: recordProgress(input: { goalId: $goal, value: 4 }) { goal { progress { totalCount } } }
+             }",
+            json!({ "goal": f.goal_1 }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        response["data"]["a"]["goal"]["progress"]["totalCount"], 4,
+        "{response}"
+    );
+    assert_eq!(
+        response["data"]["b"]["goal"]["progress"]["totalCount"], 5,
+        "{response}"
+    );
+}
