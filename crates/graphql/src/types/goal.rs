@@ -179,7 +179,9 @@ pub struct ProgressSummary {
     pub latest_observed_at: Option<DateTime>,
     /// Rate of improvement: least-squares slope of value over time, per week.
     pub slope_per_week: Option<f64>,
-    /// How far from baseline to target the latest value is, in percent.
+    /// How far the latest value has come from the baseline toward the target, in percent:
+    /// `100 × (latest − baseline) / (target − baseline)`; 0 at the baseline, 100 at the
+    /// target, negative when moving away from it.
     pub percent_of_target: Option<f64>,
     /// The aim line's rate: what is needed per week to reach the target on time.
     pub needed_rate_per_week: Option<f64>,
