@@ -16,18 +16,26 @@ mod entities;
 mod error;
 mod scope;
 
+pub mod acceptances;
 pub mod alliances;
 pub mod audit;
+pub mod communications;
 pub mod demo;
 pub mod districts;
+pub mod feedback;
 pub mod goals;
+pub mod interventions;
 pub mod members;
+pub mod next_steps;
 pub mod persons;
 pub mod progress;
+pub mod records;
+pub mod reflections;
 pub mod schools;
 pub mod students;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod voice;
 
 pub use error::StoreResult;
 

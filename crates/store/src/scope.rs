@@ -85,3 +85,46 @@ pub(crate) fn district_alliance_ids(district: alliance_domain::ids::DistrictId) 
         .and_where(alliance::Column::DistrictId.eq(district.0))
         .to_owned()
 }
+
+/// Records marked `TEAM_ONLY` are read only where the viewer works as part of the school
+/// team; everything else in a reachable alliance is read by the whole alliance.
+pub(crate) fn visible_to_viewer(
+    scope: &ReadScope,
+    visibility: impl ColumnTrait,
+    alliance: impl ColumnTrait,
+) -> Condition {
+    let mut reach = Condition::any().add(visibility.eq("ALLIANCE"));
+    let team = &scope.team;
+    if team.whole_district {
+        return reach.add(alliance.in_subquery(district_alliance_ids(scope.district_id)));
+    }
+    if !team.schools.is_empty() {
+        let alliances_of_schools = Query::select()
+            .column(alliance::Column::Id)
+            .from(alliance::Entity)
+            .and_where(
+                alliance::Column::StudentId.in_subquery(
+                    Query::select()
+                        .column(student::Column::Id)
+                        .from(student::Entity)
+                        .and_where(
+                            student::Column::SchoolId.is_in(team.schools.iter().map(|s| s.0)),
+                        )
+                        .to_owned(),
+                ),
+            )
+            .to_owned();
+        reach = reach.add(alliance.in_subquery(alliances_of_schools));
+    }
+    if let Some(person) = team.staff {
+        let team_memberships = Query::select()
+            .column(member::Column::AllianceId)
+            .from(member::Entity)
+            .and_where(member::Column::PersonId.eq(person.0))
+            .and_where(member::Column::LeftAt.is_null())
+            .and_where(member::Column::Role.is_not_in(["STUDENT", "CAREGIVER"]))
+            .to_owned();
+        reach = reach.add(alliance.in_subquery(team_memberships));
+    }
+    reach
+}
