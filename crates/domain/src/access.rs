@@ -6,7 +6,7 @@
 //! anything.
 
 use crate::error::{DomainError, DomainResult};
-use crate::ids::{DistrictId, PersonId, SchoolId};
+use crate::ids::{DistrictId, MemberId, PersonId, SchoolId};
 use crate::values::Role;
 
 /// The signed-in caller, built from a verified token.
@@ -109,11 +109,20 @@ pub enum WriteTarget {
     Directory,
     /// Students and alliances of one school.
     School(SchoolId),
-    /// The work of one alliance, in a school; `viewer_is_member` says whether the viewer
-    /// is an active member of it.
+    /// The work of one alliance, in a school; `viewer_on_team` says whether the viewer is
+    /// an active member of it in a school-team role (not as the student or a caregiver).
     Alliance {
         school_id: SchoolId,
-        viewer_is_member: bool,
+        viewer_on_team: bool,
+    },
+    /// Words or answers of one family member (`speaker`) in an alliance: the team may
+    /// record them, and a family member may record their own (`viewer_member` is the
+    /// viewer's active membership in the alliance, if any).
+    FamilyWords {
+        school_id: SchoolId,
+        viewer_on_team: bool,
+        viewer_member: Option<MemberId>,
+        speaker: MemberId,
     },
 }
 
@@ -130,8 +139,18 @@ pub fn authorize_write(viewer: &Viewer, target: WriteTarget) -> DomainResult<()>
         WriteTarget::School(school) => school_admin_of(school),
         WriteTarget::Alliance {
             school_id,
-            viewer_is_member,
-        } => school_admin_of(school_id) || (viewer.has(Role::Staff) && viewer_is_member),
+            viewer_on_team,
+        } => school_admin_of(school_id) || (viewer.has(Role::Staff) && viewer_on_team),
+        WriteTarget::FamilyWords {
+            school_id,
+            viewer_on_team,
+            viewer_member,
+            speaker,
+        } => {
+            school_admin_of(school_id)
+                || (viewer.has(Role::Staff) && viewer_on_team)
+                || (viewer.has(Role::Family) && viewer_member == Some(speaker))
+        }
     };
     if allowed {
         Ok(())
@@ -142,6 +161,9 @@ pub fn authorize_write(viewer: &Viewer, target: WriteTarget) -> DomainResult<()>
             WriteTarget::School(_) => "only an administrator of this school may make this change",
             WriteTarget::Alliance { .. } => {
                 "only the alliance's team and its school's administrators may change it"
+            }
+            WriteTarget::FamilyWords { .. } => {
+                "a family member may record only their own words and answers"
             }
         }))
     }
@@ -190,7 +212,7 @@ mod tests {
                 &staff,
                 WriteTarget::Alliance {
                     school_id: other,
-                    viewer_is_member: true
+                    viewer_on_team: true
                 }
             )
             .is_ok()
@@ -200,7 +222,7 @@ mod tests {
                 &staff,
                 WriteTarget::Alliance {
                     school_id: other,
-                    viewer_is_member: false
+                    viewer_on_team: false
                 }
             )
             .is_err()
@@ -214,13 +236,30 @@ mod tests {
             let v = viewer(&[role]);
             let target = WriteTarget::Alliance {
                 school_id: in_school(),
-                viewer_is_member: true,
+                viewer_on_team: true,
             };
             assert!(matches!(
                 authorize_write(&v, target),
                 Err(DomainError::Forbidden(_))
             ));
         }
+    }
+
+    #[test]
+    fn a_family_member_records_only_their_own_words() {
+        let family = viewer(&[Role::Family]);
+        let (mine, theirs) = (MemberId::new(), MemberId::new());
+        let words = |speaker| WriteTarget::FamilyWords {
+            school_id: in_school(),
+            viewer_on_team: false,
+            viewer_member: Some(mine),
+            speaker,
+        };
+        assert!(authorize_write(&family, words(mine)).is_ok());
+        assert!(authorize_write(&family, words(theirs)).is_err());
+        let staff = viewer(&[Role::Staff]);
+        let on_team = WriteTarget::FamilyWords { school_id: in_school(), viewer_on_team: true, viewer_member: None, speaker: theirs };
+        assert!(authorize_write(&staff, on_team).is_ok());
     }
 
     #[test]

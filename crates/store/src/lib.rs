@@ -24,6 +24,7 @@ pub mod demo;
 pub mod districts;
 pub mod feedback;
 pub mod goals;
+pub mod health;
 pub mod interventions;
 pub mod members;
 pub mod next_steps;

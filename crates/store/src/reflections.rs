@@ -185,25 +185,3 @@ pub async fn by_ids(
         .domain()?;
     complete(db, rows).await
 }
-
-/// When each alliance among `ids` last reflected, whoever may read the reflection.
-pub async fn latest_for_alliances(
-    db: &impl ConnectionTrait,
-    ids: &[AllianceId],
-) -> StoreResult<HashMap<AllianceId, DateTime<Utc>>> {
-    use sea_orm::QuerySelect;
-    let rows: Vec<(uuid::Uuid, Option<DateTime<Utc>>)> = reflection::Entity::find()
-        .select_only()
-        .column(reflection::Column::AllianceId)
-        .column_as(reflection::Column::HeldAt.max(), "latest")
-        .filter(reflection::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .group_by(reflection::Column::AllianceId)
-        .into_tuple()
-        .all(db)
-        .await
-        .domain()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(a, t)| t.map(|t| (AllianceId(a), t)))
-        .collect())
-}

@@ -8,8 +8,8 @@ mod goals;
 
 use alliance_domain::DomainError;
 use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
-use alliance_domain::ids::{AllianceId, StudentId};
-use alliance_domain::model::Alliance;
+use alliance_domain::ids::{AllianceId, MemberId, StudentId};
+use alliance_domain::model::{Alliance, AllianceMember};
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Tx, alliances as alliance_repo, audit, members};
 use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
@@ -82,31 +82,54 @@ pub(crate) fn input_id(kind: &'static str, field: &str, id: &ID) -> Result<Uuid,
     }
 }
 
-/// The alliance `id` of the viewer's district, once the viewer is allowed to change it.
-pub(crate) async fn writable_alliance(
+/// The alliance `id` of the viewer's district, with the viewer's active membership in
+/// it (if any); nothing is authorized yet.
+async fn alliance_and_membership(
     ctx: &Context<'_>,
     viewer: &Viewer,
     id: AllianceId,
-) -> Result<Alliance, DomainError> {
-    let db = ctx
-        .store()
-        .map_err(|_| DomainError::Unexpected("no store".into()))?
-        .db();
+) -> Result<(Alliance, Option<AllianceMember>), DomainError> {
+    let db = store(ctx)?.db();
     let alliance = alliance_repo::in_district(db, viewer.district_id, id)
         .await?
         .ok_or_else(|| missing(viewer, "alliance"))?;
-    let viewer_is_member = match viewer.person_id {
-        Some(person) => members::is_active(db, alliance.id, person).await?,
-        None => false,
+    let membership = match viewer.person_id {
+        Some(person) => members::active_membership(db, alliance.id, person).await?,
+        None => None,
     };
-    authorize_write(
-        viewer,
-        WriteTarget::Alliance {
-            school_id: alliance.school_id,
-            viewer_is_member,
-        },
-    )?;
+    Ok((alliance, membership))
+}
+
+fn on_team(membership: &Option<AllianceMember>) -> bool {
+    membership.as_ref().is_some_and(|m| !m.role.is_family())
+}
+
+/// The alliance `id` of the viewer's district, once the viewer may change its work: its
+/// team (staff in a team role) and its school's administrators.
+pub(crate) async fn writable_alliance(ctx: &Context<'_>, viewer: &Viewer, id: AllianceId) -> Result<Alliance, DomainError> {
+    let (alliance, membership) = alliance_and_membership(ctx, viewer, id).await?;
+    let target = WriteTarget::Alliance { school_id: alliance.school_id, viewer_on_team: on_team(&membership) };
+    authorize_write(viewer, target)?;
     Ok(alliance)
+}
+
+/// The alliance `id`, once the viewer may record `speaker`'s words or answers there: the
+/// team may, and the speaker themselves. Returns the viewer's membership too.
+pub(crate) async fn alliance_for_family_words(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    id: AllianceId,
+    speaker: MemberId,
+) -> Result<(Alliance, Option<AllianceMember>), DomainError> {
+    let (alliance, membership) = alliance_and_membership(ctx, viewer, id).await?;
+    let target = WriteTarget::FamilyWords {
+        school_id: alliance.school_id,
+        viewer_on_team: on_team(&membership),
+        viewer_member: membership.as_ref().map(|m| m.id),
+        speaker,
+    };
+    authorize_write(viewer, target)?;
+    Ok((alliance, membership))
 }
 
 /// What a write says about a record it cannot find in the viewer's district. Only a

@@ -59,3 +59,55 @@ mirror!(
     /// What happened, in an audit event.
     AuditAction, "values::AuditAction", [Read, Create, Update, Remove]
 );
+mirror!(
+    /// What kind of thing the student or family said.
+    VoiceKind, "values::VoiceKind", [Experience, Hope, Concern, Strength, Preference, Question]
+);
+mirror!(
+    /// Who in the alliance may read a record: everyone (`ALLIANCE`) or the school team.
+    Visibility, "values::Visibility", [Alliance, TeamOnly]
+);
+mirror!(
+    /// Whether a member stands behind a goal.
+    Acceptance, "values::Acceptance", [Agree, Disagree, Pending]
+);
+mirror!(
+    /// Where an intervention stands.
+    InterventionStatus, "values::InterventionStatus", [Planned, Active, Completed, Stopped]
+);
+mirror!(
+    /// What a communication did.
+    CommunicationKind, "values::CommunicationKind", [Update, Explanation, DataShare]
+);
+mirror!(
+    /// How a communication reached its recipients.
+    Channel, "values::Channel", [InPerson, Phone, Video, Text, Email, Letter, App]
+);
+mirror!(
+    /// Which version of the check-in a respondent gets.
+    FeedbackAudience, "values::FeedbackAudience", [Adult, Child]
+);
+mirror!(
+    /// The items of Alliance's check-in.
+    FeedbackItem, "values::FeedbackItem", [Supported, Understood, Centered, Goals, Approach]
+);
+mirror!(
+    /// Where a feedback request stands.
+    FeedbackStatus, "values::FeedbackStatus", [Pending, Answered, Expired]
+);
+mirror!(
+    /// How the team reflected.
+    ReflectionKind, "values::ReflectionKind", [FormalMeeting, InformalCheckin]
+);
+mirror!(
+    /// Where a next step stands.
+    NextStepStatus, "values::NextStepStatus", [Open, Done, Dropped]
+);
+mirror!(
+    /// A practice with a cadence the district sets.
+    Practice, "values::Practice", [Feedback, DataSharing, Reflection]
+);
+mirror!(
+    /// How a practice is keeping up with its cadence.
+    PracticeStatus, "values::PracticeStatus", [OnTrack, DueSoon, Overdue]
+);
