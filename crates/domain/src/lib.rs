@@ -2,6 +2,7 @@
 //! them, and the calculations the practices rely on. No database, no GraphQL, no I/O.
 
 pub mod access;
+pub mod chart;
 pub mod error;
 pub mod feedback;
 pub mod health;

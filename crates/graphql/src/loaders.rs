@@ -10,7 +10,11 @@ use alliance_domain::access::{ReadScope, Viewer};
 use alliance_domain::ids::*;
 use alliance_domain::model::*;
 use alliance_domain::progress::Observation;
-use alliance_store::{Store, alliances, goals, members, persons, progress, schools, students};
+use alliance_domain::health::{Health, assess};
+use alliance_store::{
+    Store, acceptances, alliances, communications, districts, feedback, goals, health, interventions, members,
+    next_steps, persons, progress, reflections, schools, students, voice,
+};
 use async_graphql::dataloader::Loader;
 
 /// Loads for one viewer: the batch functions share the store and the viewer's scope.
@@ -179,4 +183,108 @@ loader!(ObservationsOf => Vec<Observation>, |this, keys| {
 loader!(GoalId => Goal, |this, keys| {
     let rows = goals::by_ids(this.store.db(), &this.scope, keys).await?;
     Ok(by_key(rows, |g| g.id))
+});
+
+/// The voice entries of an alliance the viewer may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VoiceOf(pub AllianceId);
+/// The recorded acceptances of a goal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AcceptancesOf(pub GoalId);
+/// The interventions of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InterventionsOf(pub AllianceId);
+/// The status history of an intervention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChangesOf(pub InterventionId);
+/// The communications of an alliance the viewer may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommunicationsOf(pub AllianceId);
+/// The replies to a communication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RepliesOf(pub CommunicationId);
+/// The feedback requests of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RequestsOf(pub AllianceId);
+/// The feedback responses of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResponsesOf(pub AllianceId);
+/// Whether a next step cites a feedback response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Cited(pub FeedbackResponseId);
+/// The reflections of an alliance the viewer may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReflectionsOf(pub AllianceId);
+/// The next steps of an alliance the viewer may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NextStepsOf(pub AllianceId);
+/// Every progress entry of an alliance's goals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProgressOfAlliance(pub AllianceId);
+/// The practice health of an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HealthOf(pub AllianceId);
+
+macro_rules! per_alliance {
+    ($key:ident => $value:ty, |$this:ident, $ids:ident| $fetch:expr, $owner:expr) => {
+        loader!($key => Vec<$value>, |$this, keys| {
+            let $ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+            let rows: Vec<$value> = $fetch;
+            Ok(grouped(keys, rows, |r| $key($owner(r))))
+        });
+    };
+}
+
+per_alliance!(VoiceOf => VoiceEntry, |this, ids| voice::for_alliances(this.store.db(), &this.scope, &ids).await?, |v: &VoiceEntry| v.alliance_id);
+per_alliance!(InterventionsOf => Intervention, |this, ids| interventions::for_alliances(this.store.db(), &ids).await?, |i: &Intervention| i.alliance_id);
+per_alliance!(CommunicationsOf => Communication, |this, ids| communications::for_alliances(this.store.db(), &this.scope, &ids).await?, |c: &Communication| c.alliance_id);
+per_alliance!(RequestsOf => FeedbackRequest, |this, ids| feedback::requests_for_alliances(this.store.db(), &ids).await?, |r: &FeedbackRequest| r.alliance_id);
+per_alliance!(ResponsesOf => FeedbackResponse, |this, ids| feedback::responses_for_alliances(this.store.db(), &ids).await?, |r: &FeedbackResponse| r.alliance_id);
+per_alliance!(ReflectionsOf => Reflection, |this, ids| reflections::for_alliances(this.store.db(), &this.scope, &ids).await?, |r: &Reflection| r.alliance_id);
+per_alliance!(NextStepsOf => NextStep, |this, ids| next_steps::for_alliances(this.store.db(), &this.scope, &ids).await?, |n: &NextStep| n.alliance_id);
+
+loader!(ProgressOfAlliance => Vec<ProgressEntry>, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = progress::for_alliances(this.store.db(), &ids).await?;
+    let mut groups: HashMap<ProgressOfAlliance, Vec<ProgressEntry>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (alliance, entry) in rows {
+        groups.entry(ProgressOfAlliance(alliance)).or_default().push(entry);
+    }
+    Ok(groups)
+});
+
+loader!(AcceptancesOf => Vec<GoalAcceptance>, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let rows = acceptances::for_goals(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |a| AcceptancesOf(a.goal_id)))
+});
+
+loader!(ChangesOf => Vec<InterventionChange>, |this, keys| {
+    let ids: Vec<InterventionId> = keys.iter().map(|k| k.0).collect();
+    let rows = interventions::changes(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |c| ChangesOf(c.intervention_id)))
+});
+
+loader!(RepliesOf => Vec<Reply>, |this, keys| {
+    let ids: Vec<CommunicationId> = keys.iter().map(|k| k.0).collect();
+    let rows = communications::replies(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |r| RepliesOf(r.communication_id)))
+});
+
+loader!(Cited => bool, |this, keys| {
+    let ids: Vec<FeedbackResponseId> = keys.iter().map(|k| k.0).collect();
+    let cited = next_steps::cited_responses(this.store.db(), &ids).await?;
+    Ok(keys.iter().map(|k| (*k, cited.contains(&k.0))).collect())
+});
+
+loader!(HealthOf => Health, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let alliances = alliances::by_ids(this.store.db(), &this.scope, &ids).await?;
+    let settings = districts::by_id(this.store.db(), this.scope.district_id)
+        .await?
+        .map(|d| d.settings)
+        .unwrap_or_default();
+    let now = alliance_store::now();
+    let facts = health::facts(this.store.db(), &alliances, now, settings.feedback_cadence_days).await?;
+    Ok(facts.into_iter().map(|(id, f)| (HealthOf(id), assess(&f, &settings, now))).collect())
 });

@@ -63,6 +63,18 @@ pub async fn for_students(
     load(db, query).await
 }
 
+/// The alliances that are not closed and that `scope` reaches, optionally of one school.
+#[instrument(skip(db))]
+pub async fn open_in_scope(db: &impl ConnectionTrait, scope: &ReadScope, school: Option<SchoolId>) -> StoreResult<Vec<Alliance>> {
+    let mut query = alliance::Entity::find()
+        .filter(scope::alliances(scope))
+        .filter(alliance::Column::Status.ne(AllianceStatus::Closed.as_str()));
+    if let Some(school) = school {
+        query = query.filter(student::Column::SchoolId.eq(school.0));
+    }
+    load(db, query).await
+}
+
 /// An alliance of the district whether or not the viewer may read it, for deciding
 /// whether a change to it is allowed.
 #[instrument(skip(db))]

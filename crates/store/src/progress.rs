@@ -150,3 +150,30 @@ pub async fn by_ids(
         .domain()?;
     rows.into_iter().map(convert::progress_entry).collect()
 }
+
+/// Every entry on the goals of each alliance among `ids`, newest first, with the
+/// alliance each belongs to.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[alliance_domain::ids::AllianceId]) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
+    let goals: Vec<(uuid::Uuid, uuid::Uuid)> = goal::Entity::find()
+        .select_only()
+        .columns([goal::Column::Id, goal::Column::AllianceId])
+        .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .into_tuple()
+        .all(db)
+        .await
+        .domain()?;
+    let alliance_of: HashMap<uuid::Uuid, uuid::Uuid> = goals.into_iter().collect();
+    let rows = progress_entry::Entity::find()
+        .filter(progress_entry::Column::GoalId.is_in(alliance_of.keys().copied()))
+        .order_by_desc(progress_entry::Column::ObservedAt)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter()
+        .map(|row| {
+            let alliance = alliance_domain::ids::AllianceId(alliance_of[&row.goal_id]);
+            Ok((alliance, convert::progress_entry(row)?))
+        })
+        .collect()
+}

@@ -7,10 +7,23 @@ use async_graphql::{Context, ID, Object};
 use crate::context::RequestContext;
 use crate::error::{ApiResult, coded};
 use crate::ids;
-use crate::loaders::{GoalsOf, MembersOf, PhasesOf};
+use crate::loaders::{
+    CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PhasesOf, ReflectionsOf, RequestsOf,
+    ResponsesOf, VoiceOf,
+};
+use crate::types::communication::Communication;
+use crate::types::feedback::{FeedbackRequest, FeedbackResponse};
+use crate::types::health::AllianceHealth;
+use crate::types::intervention::Intervention;
+use crate::types::reflection::{NextStep, Reflection};
+use crate::types::timeline::{self, TimelineEvent, TimelineKind};
+use crate::types::voice::VoiceEntry;
+use alliance_domain::values;
 use crate::pagination::{Conn, PageArgs, slice};
 use crate::types::directory::Person;
-use crate::types::enums::{AlliancePhase, AllianceStatus, GoalStatus, MemberRole};
+use crate::types::enums::{
+    AlliancePhase, AllianceStatus, CommunicationKind, GoalStatus, InterventionStatus, MemberRole, NextStepStatus, VoiceKind,
+};
 use crate::types::goal::Goal;
 use crate::types::load;
 use crate::types::scalars::DateTime;
@@ -99,6 +112,131 @@ impl Alliance {
             .map(Goal)
             .collect();
         slice(goals, &PageArgs::new(first, after, last, before))
+    }
+    /// What the team is doing and why, oldest first.
+    async fn interventions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only interventions with this status.")] status: Option<InterventionStatus>,
+    ) -> ApiResult<Conn<Intervention>> {
+        let all = load(ctx, InterventionsOf(self.0.id)).await?.unwrap_or_default();
+        let wanted: Option<values::InterventionStatus> = status.map(Into::into);
+        let items = all.into_iter().filter(|i| wanted.is_none_or(|s| i.status == s)).map(Intervention).collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// The words of the student and family, newest first.
+    async fn voice_entries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only entries of this kind.")] kind: Option<VoiceKind>,
+    ) -> ApiResult<Conn<VoiceEntry>> {
+        let all = load(ctx, VoiceOf(self.0.id)).await?.unwrap_or_default();
+        let wanted: Option<values::VoiceKind> = kind.map(Into::into);
+        let items = all.into_iter().filter(|v| wanted.is_none_or(|k| v.kind == k)).map(VoiceEntry).collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// Communications with the family, newest first.
+    async fn communications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only communications of this kind.")] kind: Option<CommunicationKind>,
+    ) -> ApiResult<Conn<Communication>> {
+        let all = load(ctx, CommunicationsOf(self.0.id)).await?.unwrap_or_default();
+        let wanted: Option<values::CommunicationKind> = kind.map(Into::into);
+        let items = all.into_iter().filter(|c| wanted.is_none_or(|k| c.kind == k)).map(Communication).collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// Check-ins asked, newest first.
+    async fn feedback_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<FeedbackRequest>> {
+        let all = load(ctx, RequestsOf(self.0.id)).await?.unwrap_or_default();
+        slice(all.into_iter().map(FeedbackRequest).collect(), &PageArgs::new(first, after, last, before))
+    }
+    /// Check-in answers, newest first.
+    async fn feedback_responses(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only answers that raised a concern.")] concerns_only: Option<bool>,
+    ) -> ApiResult<Conn<FeedbackResponse>> {
+        let all = load(ctx, ResponsesOf(self.0.id)).await?.unwrap_or_default();
+        let items = all.into_iter().filter(|r| !concerns_only.unwrap_or(false) || r.is_concern()).map(FeedbackResponse).collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// The team's reflections, newest first.
+    async fn reflections(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Reflection>> {
+        let all = load(ctx, ReflectionsOf(self.0.id)).await?.unwrap_or_default();
+        slice(all.into_iter().map(Reflection).collect(), &PageArgs::new(first, after, last, before))
+    }
+    /// Next steps, newest first.
+    async fn next_steps(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only next steps with this status.")] status: Option<NextStepStatus>,
+    ) -> ApiResult<Conn<NextStep>> {
+        let all = load(ctx, NextStepsOf(self.0.id)).await?.unwrap_or_default();
+        let wanted: Option<values::NextStepStatus> = status.map(Into::into);
+        let items = all.into_iter().filter(|n| wanted.is_none_or(|s| n.status == s)).map(NextStep).collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// Every event of the alliance, newest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only events of these kinds.")] kinds: Option<Vec<TimelineKind>>,
+        #[graphql(desc = "Only events at or after this time.")] since: Option<DateTime>,
+        #[graphql(desc = "Only events before this time.")] until: Option<DateTime>,
+    ) -> ApiResult<Conn<TimelineEvent>> {
+        let events = timeline::events(ctx, self.0.id).await?;
+        let items = events
+            .into_iter()
+            .filter(|e| kinds.as_ref().is_none_or(|k| k.contains(&e.kind)))
+            .filter(|e| since.is_none_or(|t| e.occurred_at >= t.0))
+            .filter(|e| until.is_none_or(|t| e.occurred_at < t.0))
+            .collect();
+        slice(items, &PageArgs::new(first, after, last, before))
+    }
+    /// How the alliance keeps up its practices, and what needs attention.
+    async fn health(&self, ctx: &Context<'_>) -> ApiResult<AllianceHealth> {
+        let health = load(ctx, HealthOf(self.0.id)).await?;
+        health.map(AllianceHealth).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
     async fn created_at(&self) -> DateTime {
         self.0.created_at.into()

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Json, Object, SimpleObject};
 
 use crate::error::{ApiResult, coded};
 use crate::ids;
-use crate::loaders::{MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf};
+use crate::loaders::{AcceptancesOf, MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf};
 use crate::pagination::{Conn, PageArgs, connection, slice};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
@@ -15,6 +15,7 @@ use crate::types::enums::{
 };
 use crate::types::load;
 use crate::types::scalars::{Date, DateTime};
+use crate::types::voice::GoalAcceptance;
 
 /// A goal, as the student or family put it.
 pub struct Goal(pub model::Goal);
@@ -64,6 +65,28 @@ impl Goal {
     /// How progress is measured, if it is.
     async fn measure(&self) -> Option<Measure> {
         self.0.measure.clone().map(Measure::from)
+    }
+    /// Where each active member stands on the goal (`PENDING` until they say).
+    async fn acceptance(&self, ctx: &Context<'_>) -> ApiResult<Vec<GoalAcceptance>> {
+        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
+        let recorded = load(ctx, AcceptancesOf(self.0.id)).await?.unwrap_or_default();
+        Ok(members
+            .into_iter()
+            .filter(|m| m.is_active())
+            .map(|member| {
+                let recorded = recorded.iter().find(|r| r.member_id == member.id).cloned();
+                GoalAcceptance { member, recorded }
+            })
+            .collect())
+    }
+    /// Whether the student or a caregiver has said they disagree with the goal.
+    async fn family_disagrees(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
+        let recorded = load(ctx, AcceptancesOf(self.0.id)).await?.unwrap_or_default();
+        Ok(recorded.iter().any(|r| {
+            r.acceptance == alliance_domain::values::Acceptance::Disagree
+                && members.iter().any(|m| m.id == r.member_id && m.is_active() && m.role.is_family())
+        }))
     }
     /// Progress entries, newest first.
     async fn progress(

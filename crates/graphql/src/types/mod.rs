@@ -3,12 +3,19 @@
 
 pub mod alliance;
 pub mod audit;
+pub mod communication;
 pub mod directory;
 pub mod enums;
+pub mod feedback;
 pub mod goal;
+pub mod health;
+pub mod intervention;
 pub mod node;
+pub mod reflection;
 pub mod scalars;
 pub mod student;
+pub mod timeline;
+pub mod voice;
 
 use async_graphql::Context;
 
@@ -27,4 +34,37 @@ where
     Batch: Loader<K, Error = crate::loaders::LoadError>,
 {
     ctx.loader()?.load_one(key).await.gql()
+}
+
+/// The member `id` of `alliance`, past or present, through the alliance's members loader.
+pub(crate) async fn member_of(
+    ctx: &Context<'_>,
+    alliance: alliance_domain::ids::AllianceId,
+    id: alliance_domain::ids::MemberId,
+) -> ApiResult<Option<alliance::AllianceMember>> {
+    let members = load(ctx, crate::loaders::MembersOf(alliance)).await?.unwrap_or_default();
+    Ok(members.into_iter().find(|m| m.id == id).map(alliance::AllianceMember))
+}
+
+/// The members among `ids` of `alliance`, in the order given.
+pub(crate) async fn members_of(
+    ctx: &Context<'_>,
+    alliance: alliance_domain::ids::AllianceId,
+    ids: &[alliance_domain::ids::MemberId],
+) -> ApiResult<Vec<alliance::AllianceMember>> {
+    let members = load(ctx, crate::loaders::MembersOf(alliance)).await?.unwrap_or_default();
+    Ok(ids
+        .iter()
+        .filter_map(|id| members.iter().find(|m| m.id == *id).cloned().map(alliance::AllianceMember))
+        .collect())
+}
+
+/// The goals among `ids` of `alliance`, in the order given.
+pub(crate) async fn goals_of(
+    ctx: &Context<'_>,
+    alliance: alliance_domain::ids::AllianceId,
+    ids: &[alliance_domain::ids::GoalId],
+) -> ApiResult<Vec<goal::Goal>> {
+    let goals = load(ctx, crate::loaders::GoalsOf(alliance)).await?.unwrap_or_default();
+    Ok(ids.iter().filter_map(|id| goals.iter().find(|g| g.id == *id).cloned().map(goal::Goal)).collect())
 }

@@ -1,0 +1,135 @@
+//! One story of an alliance: every event, newest first.
+
+use alliance_domain::ids::AllianceId;
+use async_graphql::{Context, Enum, Object, Union};
+use chrono::Utc;
+
+use crate::error::ApiResult;
+use crate::loaders::{
+    ChangesOf, CommunicationsOf, GoalsOf, InterventionsOf, NextStepsOf, PhasesOf, ProgressOfAlliance, ReflectionsOf,
+    RequestsOf, ResponsesOf, VoiceOf,
+};
+use crate::types::alliance::PhaseChange;
+use crate::types::communication::Communication;
+use crate::types::feedback::{FeedbackRequest, FeedbackResponse};
+use crate::types::goal::{Goal, ProgressEntry};
+use crate::types::intervention::{Intervention, InterventionStatusChange};
+use crate::types::load;
+use crate::types::reflection::{NextStep, Reflection};
+use crate::types::scalars::DateTime;
+use crate::types::voice::VoiceEntry;
+
+/// What happened.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TimelineKind {
+    /// A goal was set.
+    GoalSet,
+    /// Progress was observed.
+    ProgressRecorded,
+    /// The student or family was heard.
+    VoiceRecorded,
+    /// An intervention was planned or changed status.
+    InterventionChanged,
+    /// The team communicated with the family.
+    CommunicationLogged,
+    /// Feedback was asked for.
+    FeedbackRequested,
+    /// Feedback was given.
+    FeedbackAnswered,
+    /// The team reflected.
+    ReflectionRecorded,
+    /// A next step was decided.
+    NextStepRecorded,
+    /// The alliance moved to another phase.
+    PhaseChanged,
+}
+
+/// The record behind a timeline event.
+#[derive(Union)]
+pub enum TimelineRecord {
+    Goal(Goal),
+    ProgressEntry(ProgressEntry),
+    VoiceEntry(VoiceEntry),
+    InterventionStatusChange(InterventionStatusChange),
+    Communication(Communication),
+    FeedbackRequest(FeedbackRequest),
+    FeedbackResponse(FeedbackResponse),
+    Reflection(Reflection),
+    NextStep(NextStep),
+    PhaseChange(PhaseChange),
+}
+
+/// One event in an alliance's story.
+pub struct TimelineEvent {
+    pub kind: TimelineKind,
+    pub occurred_at: chrono::DateTime<Utc>,
+    pub record: TimelineRecord,
+    /// For an intervention change, the intervention.
+    pub intervention: Option<Intervention>,
+}
+
+#[Object]
+impl TimelineEvent {
+    async fn kind(&self) -> TimelineKind {
+        self.kind
+    }
+    async fn occurred_at(&self) -> DateTime {
+        self.occurred_at.into()
+    }
+    /// The record the event is about.
+    async fn record(&self) -> &TimelineRecord {
+        &self.record
+    }
+    /// For `INTERVENTION_CHANGED`: the intervention.
+    async fn intervention(&self) -> Option<&Intervention> {
+        self.intervention.as_ref()
+    }
+}
+
+/// Every event of `alliance` the viewer may read, newest first.
+pub(crate) async fn events(ctx: &Context<'_>, alliance: AllianceId) -> ApiResult<Vec<TimelineEvent>> {
+    let event = |kind, occurred_at, record| TimelineEvent { kind, occurred_at, record, intervention: None };
+    let mut events = Vec::new();
+    for g in load(ctx, GoalsOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::GoalSet, g.created_at, TimelineRecord::Goal(Goal(g))));
+    }
+    for p in load(ctx, ProgressOfAlliance(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::ProgressRecorded, p.observed_at, TimelineRecord::ProgressEntry(ProgressEntry(p))));
+    }
+    for v in load(ctx, VoiceOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::VoiceRecorded, v.said_at, TimelineRecord::VoiceEntry(VoiceEntry(v))));
+    }
+    let interventions = load(ctx, InterventionsOf(alliance)).await?.unwrap_or_default();
+    // One batch for every intervention's history.
+    let histories = futures::future::try_join_all(interventions.iter().map(|i| load(ctx, ChangesOf(i.id)))).await?;
+    for (i, history) in interventions.into_iter().zip(histories) {
+        for c in history.unwrap_or_default() {
+            events.push(TimelineEvent {
+                kind: TimelineKind::InterventionChanged,
+                occurred_at: c.changed_at,
+                record: TimelineRecord::InterventionStatusChange(InterventionStatusChange(c)),
+                intervention: Some(Intervention(i.clone())),
+            });
+        }
+    }
+    for c in load(ctx, CommunicationsOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::CommunicationLogged, c.occurred_at, TimelineRecord::Communication(Communication(c))));
+    }
+    for r in load(ctx, RequestsOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::FeedbackRequested, r.requested_at, TimelineRecord::FeedbackRequest(FeedbackRequest(r))));
+    }
+    for r in load(ctx, ResponsesOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::FeedbackAnswered, r.submitted_at, TimelineRecord::FeedbackResponse(FeedbackResponse(r))));
+    }
+    for r in load(ctx, ReflectionsOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::ReflectionRecorded, r.held_at, TimelineRecord::Reflection(Reflection(r))));
+    }
+    for n in load(ctx, NextStepsOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::NextStepRecorded, n.created_at, TimelineRecord::NextStep(NextStep(n))));
+    }
+    for p in load(ctx, PhasesOf(alliance)).await?.unwrap_or_default() {
+        events.push(event(TimelineKind::PhaseChanged, p.changed_at, TimelineRecord::PhaseChange(PhaseChange(p))));
+    }
+    events.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
+    Ok(events)
+}
