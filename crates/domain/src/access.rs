@@ -258,7 +258,12 @@ mod tests {
         assert!(authorize_write(&family, words(mine)).is_ok());
         assert!(authorize_write(&family, words(theirs)).is_err());
         let staff = viewer(&[Role::Staff]);
-        let on_team = WriteTarget::FamilyWords { school_id: in_school(), viewer_on_team: true, viewer_member: None, speaker: theirs };
+        let on_team = WriteTarget::FamilyWords {
+            school_id: in_school(),
+            viewer_on_team: true,
+            viewer_member: None,
+            speaker: theirs,
+        };
         assert!(authorize_write(&staff, on_team).is_ok());
     }
 

@@ -40,14 +40,27 @@ pub struct ChartValues {
 /// What a goal's chart shows for `observations` against its `measure`, monitoring having
 /// started when the goal was `created_at`. The summary, slope and aim line follow
 /// [`summarize`], so the chart agrees with the progress summary.
-pub fn chart_values(measure: Option<&Measure>, created_at: DateTime<Utc>, observations: &[Observation]) -> ChartValues {
+pub fn chart_values(
+    measure: Option<&Measure>,
+    created_at: DateTime<Utc>,
+    observations: &[Observation],
+) -> ChartValues {
     let summary = summarize(measure, created_at, observations);
     let mut points: Vec<ChartPoint> = observations
         .iter()
-        .filter_map(|o| Some(ChartPoint { at: o.observed_at, value: o.value.filter(|v| v.is_finite())? }))
+        .filter_map(|o| {
+            Some(ChartPoint {
+                at: o.observed_at,
+                value: o.value.filter(|v| v.is_finite())?,
+            })
+        })
         .collect();
     points.sort_by_key(|p| p.at);
-    let mut notes: Vec<_> = observations.iter().filter(|o| o.value.is_none()).map(|o| o.observed_at).collect();
+    let mut notes: Vec<_> = observations
+        .iter()
+        .filter(|o| o.value.is_none())
+        .map(|o| o.observed_at)
+        .collect();
     notes.sort();
 
     let trend = summary.slope_per_week.and_then(|slope| {
@@ -55,18 +68,39 @@ pub fn chart_values(measure: Option<&Measure>, created_at: DateTime<Utc>, observ
         let n = points.len() as f64;
         let mean_weeks = points.iter().map(|p| weeks(first.at, p.at)).sum::<f64>() / n;
         let mean_value = points.iter().map(|p| p.value).sum::<f64>() / n;
-        let at = |when: DateTime<Utc>| ChartPoint { at: when, value: mean_value + slope * (weeks(first.at, when) - mean_weeks) };
-        Some(Segment { from: at(first.at), to: at(last.at) })
-    });
-    // An aim line is drawn exactly when the summary can name the rate it needs.
-    let aim = measure.filter(|_| summary.needed_rate_per_week.is_some()).and_then(|m| {
-        let start = points.first().map_or(created_at, |p| created_at.min(p.at));
+        let at = |when: DateTime<Utc>| ChartPoint {
+            at: when,
+            value: mean_value + slope * (weeks(first.at, when) - mean_weeks),
+        };
         Some(Segment {
-            from: ChartPoint { at: start, value: m.baseline },
-            to: ChartPoint { at: m.target_date?.and_time(NaiveTime::MIN).and_utc(), value: m.target },
+            from: at(first.at),
+            to: at(last.at),
         })
     });
-    ChartValues { points, notes, trend, aim, target: measure.map(|m| m.target), summary }
+    // An aim line is drawn exactly when the summary can name the rate it needs.
+    let aim = measure
+        .filter(|_| summary.needed_rate_per_week.is_some())
+        .and_then(|m| {
+            let start = points.first().map_or(created_at, |p| created_at.min(p.at));
+            Some(Segment {
+                from: ChartPoint {
+                    at: start,
+                    value: m.baseline,
+                },
+                to: ChartPoint {
+                    at: m.target_date?.and_time(NaiveTime::MIN).and_utc(),
+                    value: m.target,
+                },
+            })
+        });
+    ChartValues {
+        points,
+        notes,
+        trend,
+        aim,
+        target: measure.map(|m| m.target),
+        summary,
+    }
 }
 
 fn weeks(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -82,10 +116,14 @@ mod tests {
     #[test]
     fn the_chart_shows_points_oldest_first_a_trend_through_them_and_the_aim_line() {
         let start = Utc.with_ymd_and_hms(2026, 9, 7, 0, 0, 0).unwrap();
-        let observations: Vec<Observation> = [(2, Some(3.0)), (0, Some(1.0)), (1, None), (1, Some(2.0))]
-            .iter()
-            .map(|(week, value)| Observation { observed_at: start + Duration::weeks(*week), value: *value })
-            .collect();
+        let observations: Vec<Observation> =
+            [(2, Some(3.0)), (0, Some(1.0)), (1, None), (1, Some(2.0))]
+                .iter()
+                .map(|(week, value)| Observation {
+                    observed_at: start + Duration::weeks(*week),
+                    value: *value,
+                })
+                .collect();
         let measure = Measure {
             name: "calm mornings".into(),
             unit: None,

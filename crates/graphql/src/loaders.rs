@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use alliance_domain::DomainError;
 use alliance_domain::access::{ReadScope, Viewer};
+use alliance_domain::health::{Health, assess};
 use alliance_domain::ids::*;
 use alliance_domain::model::*;
 use alliance_domain::progress::Observation;
-use alliance_domain::health::{Health, assess};
 use alliance_store::{
-    Store, acceptances, alliances, communications, districts, feedback, goals, health, interventions, members,
-    next_steps, persons, progress, reflections, schools, students, voice,
+    Store, acceptances, alliances, communications, districts, feedback, goals, health,
+    interventions, members, next_steps, persons, progress, reflections, schools, students, voice,
 };
 use async_graphql::dataloader::Loader;
 

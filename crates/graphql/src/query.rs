@@ -8,10 +8,13 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql, coded, not_found};
 use crate::ids;
+use crate::loaders::HealthOf;
 use crate::pagination::{Conn, PageArgs, connection};
 use crate::types::alliance::Alliance;
 use crate::types::audit::AuditEvent;
 use crate::types::directory::{School, ViewerInfo};
+use crate::types::enums::FeedbackAudience;
+use crate::types::feedback::FeedbackInstrument;
 use crate::types::load;
 use crate::types::node::{Node, find, visible_alliance};
 use crate::types::student::{Student, access_log};
@@ -162,6 +165,64 @@ impl QueryRoot {
                 .await?
                 .ok_or_else(|| not_found("alliance"))?,
         ))
+    }
+
+    /// Alliance's check-in for an audience, in the language asked for (English when we do
+    /// not have it; `language` in the answer says which).
+    async fn feedback_instrument(
+        &self,
+        audience: FeedbackAudience,
+        #[graphql(desc = "BCP 47 tag, such as `es` or `es-MX`.")] language: Option<String>,
+    ) -> FeedbackInstrument {
+        alliance_domain::feedback::instrument(audience.into(), language.as_deref()).into()
+    }
+
+    /// The viewer's open alliances that need attention, most urgent first: open concerns,
+    /// then overdue practices. Each alliance's `health.reasons` says why.
+    async fn alliances_needing_attention(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Alliance>> {
+        let viewer = ctx.viewer()?;
+        let school = school_id
+            .as_ref()
+            .map(|id| ids::decode("School", "schoolId", id))
+            .transpose()?
+            .map(SchoolId);
+        let alliances = alliance_store::alliances::open_in_scope(
+            ctx.store()?.db(),
+            &viewer.read_scope(),
+            school,
+        )
+        .await
+        .gql()?;
+        let healths =
+            futures::future::try_join_all(alliances.iter().map(|a| load(ctx, HealthOf(a.id))))
+                .await?;
+        let now = alliance_store::now();
+        let mut needing: Vec<_> = alliances
+            .into_iter()
+            .zip(healths)
+            .filter_map(|(a, h)| h.filter(|h| !h.reasons.is_empty()).map(|h| (a, h)))
+            .collect();
+        needing.sort_by(|(a, x), (b, y)| y.urgency(now).cmp(&x.urgency(now)).then(a.id.cmp(&b.id)));
+        // Only the alliances on the page are read, and so audited.
+        let args = PageArgs::new(first, after, last, before);
+        args.validate()?;
+        let total = needing.len() as u64;
+        let page = args.window(total);
+        let items = needing
+            .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize)
+            .map(|(a, _)| Alliance::read(ctx, a))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(connection(items, page, total))
     }
 
     /// Who read or changed a student's records, newest first.

@@ -65,7 +65,11 @@ pub async fn for_students(
 
 /// The alliances that are not closed and that `scope` reaches, optionally of one school.
 #[instrument(skip(db))]
-pub async fn open_in_scope(db: &impl ConnectionTrait, scope: &ReadScope, school: Option<SchoolId>) -> StoreResult<Vec<Alliance>> {
+pub async fn open_in_scope(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    school: Option<SchoolId>,
+) -> StoreResult<Vec<Alliance>> {
     let mut query = alliance::Entity::find()
         .filter(scope::alliances(scope))
         .filter(alliance::Column::Status.ne(AllianceStatus::Closed.as_str()));

@@ -11,7 +11,10 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use tracing::instrument;
 
-use crate::entities::{communication, feedback_request, feedback_response, goal, goal_acceptance, member, next_step, next_step_citation, progress_entry, reflection};
+use crate::entities::{
+    communication, feedback_request, feedback_response, goal, goal_acceptance, member, next_step,
+    next_step_citation, progress_entry, reflection,
+};
 use crate::error::{IntoDomain, StoreResult};
 
 type Latest = Vec<(uuid::Uuid, Option<DateTime<Utc>>)>;
@@ -97,7 +100,10 @@ pub async fn facts(
     let recently_observed = Query::select()
         .column(progress_entry::Column::GoalId)
         .from(progress_entry::Entity)
-        .and_where(progress_entry::Column::ObservedAt.gte(now - Duration::days(i64::from(progress_window_days))))
+        .and_where(
+            progress_entry::Column::ObservedAt
+                .gte(now - Duration::days(i64::from(progress_window_days))),
+        )
         .to_owned();
     let quiet_goals: Counts = goal::Entity::find()
         .select_only()
@@ -116,10 +122,15 @@ pub async fn facts(
         .from(goal_acceptance::Entity)
         .inner_join(
             member::Entity,
-            Expr::col((member::Entity, member::Column::Id)).equals((goal_acceptance::Entity, goal_acceptance::Column::MemberId)),
+            Expr::col((member::Entity, member::Column::Id))
+                .equals((goal_acceptance::Entity, goal_acceptance::Column::MemberId)),
         )
-        .and_where(Expr::col((goal_acceptance::Entity, goal_acceptance::Column::Acceptance)).eq("AGREE"))
-        .and_where(Expr::col((member::Entity, member::Column::Role)).is_in(["STUDENT", "CAREGIVER"]))
+        .and_where(
+            Expr::col((goal_acceptance::Entity, goal_acceptance::Column::Acceptance)).eq("AGREE"),
+        )
+        .and_where(
+            Expr::col((member::Entity, member::Column::Role)).is_in(["STUDENT", "CAREGIVER"]),
+        )
         .to_owned();
     let unagreed: Counts = goal::Entity::find()
         .select_only()
@@ -134,10 +145,20 @@ pub async fn facts(
         .await
         .domain()?;
 
-    let (requested, shared, reflected) = (by_alliance(requested), by_alliance(shared), by_alliance(reflected));
-    let (concerns, overdue_steps, quiet_goals, unagreed) =
-        (by_alliance(concerns), by_alliance(overdue_steps), by_alliance(quiet_goals), by_alliance(unagreed));
-    let count = |map: &HashMap<AllianceId, i64>, id: &AllianceId| usize::try_from(map.get(id).copied().unwrap_or(0)).unwrap_or(0);
+    let (requested, shared, reflected) = (
+        by_alliance(requested),
+        by_alliance(shared),
+        by_alliance(reflected),
+    );
+    let (concerns, overdue_steps, quiet_goals, unagreed) = (
+        by_alliance(concerns),
+        by_alliance(overdue_steps),
+        by_alliance(quiet_goals),
+        by_alliance(unagreed),
+    );
+    let count = |map: &HashMap<AllianceId, i64>, id: &AllianceId| {
+        usize::try_from(map.get(id).copied().unwrap_or(0)).unwrap_or(0)
+    };
     Ok(alliances
         .iter()
         .map(|a| {

@@ -154,7 +154,10 @@ pub async fn by_ids(
 /// Every entry on the goals of each alliance among `ids`, newest first, with the
 /// alliance each belongs to.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
-pub async fn for_alliances(db: &impl ConnectionTrait, ids: &[alliance_domain::ids::AllianceId]) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
+pub async fn for_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[alliance_domain::ids::AllianceId],
+) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
     let goals: Vec<(uuid::Uuid, uuid::Uuid)> = goal::Entity::find()
         .select_only()
         .columns([goal::Column::Id, goal::Column::AllianceId])

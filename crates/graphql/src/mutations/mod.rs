@@ -3,8 +3,11 @@
 //! whose `userErrors` say what the user can fix.
 
 mod alliances;
+mod checks;
 mod directory;
 mod goals;
+mod team;
+mod voice;
 
 use alliance_domain::DomainError;
 use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
@@ -22,11 +25,19 @@ use crate::ids;
 pub use alliances::AllianceMutations;
 pub use directory::DirectoryMutations;
 pub use goals::GoalMutations;
+pub use team::TeamMutations;
+pub use voice::VoiceMutations;
 
 /// Mutations.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(DirectoryMutations, AllianceMutations, GoalMutations);
+pub struct MutationRoot(
+    DirectoryMutations,
+    AllianceMutations,
+    GoalMutations,
+    VoiceMutations,
+    TeamMutations,
+);
 
 /// A problem with the input that the user can fix.
 #[derive(SimpleObject, Clone, Debug)]
@@ -106,9 +117,16 @@ fn on_team(membership: &Option<AllianceMember>) -> bool {
 
 /// The alliance `id` of the viewer's district, once the viewer may change its work: its
 /// team (staff in a team role) and its school's administrators.
-pub(crate) async fn writable_alliance(ctx: &Context<'_>, viewer: &Viewer, id: AllianceId) -> Result<Alliance, DomainError> {
+pub(crate) async fn writable_alliance(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    id: AllianceId,
+) -> Result<Alliance, DomainError> {
     let (alliance, membership) = alliance_and_membership(ctx, viewer, id).await?;
-    let target = WriteTarget::Alliance { school_id: alliance.school_id, viewer_on_team: on_team(&membership) };
+    let target = WriteTarget::Alliance {
+        school_id: alliance.school_id,
+        viewer_on_team: on_team(&membership),
+    };
     authorize_write(viewer, target)?;
     Ok(alliance)
 }

@@ -8,26 +8,27 @@ use crate::context::RequestContext;
 use crate::error::{ApiResult, coded};
 use crate::ids;
 use crate::loaders::{
-    CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PhasesOf, ReflectionsOf, RequestsOf,
-    ResponsesOf, VoiceOf,
+    CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PhasesOf,
+    ReflectionsOf, RequestsOf, ResponsesOf, VoiceOf,
 };
+use crate::pagination::{Conn, PageArgs, slice};
 use crate::types::communication::Communication;
+use crate::types::directory::Person;
+use crate::types::enums::{
+    AlliancePhase, AllianceStatus, CommunicationKind, GoalStatus, InterventionStatus, MemberRole,
+    NextStepStatus, VoiceKind,
+};
 use crate::types::feedback::{FeedbackRequest, FeedbackResponse};
+use crate::types::goal::Goal;
 use crate::types::health::AllianceHealth;
 use crate::types::intervention::Intervention;
+use crate::types::load;
 use crate::types::reflection::{NextStep, Reflection};
+use crate::types::scalars::DateTime;
+use crate::types::student::Student;
 use crate::types::timeline::{self, TimelineEvent, TimelineKind};
 use crate::types::voice::VoiceEntry;
 use alliance_domain::values;
-use crate::pagination::{Conn, PageArgs, slice};
-use crate::types::directory::Person;
-use crate::types::enums::{
-    AlliancePhase, AllianceStatus, CommunicationKind, GoalStatus, InterventionStatus, MemberRole, NextStepStatus, VoiceKind,
-};
-use crate::types::goal::Goal;
-use crate::types::load;
-use crate::types::scalars::DateTime;
-use crate::types::student::Student;
 
 /// The team around one student: the student, their caregivers, the school team and the
 /// support people the family names.
@@ -121,11 +122,19 @@ impl Alliance {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        #[graphql(desc = "Only interventions with this status.")] status: Option<InterventionStatus>,
+        #[graphql(desc = "Only interventions with this status.")] status: Option<
+            InterventionStatus,
+        >,
     ) -> ApiResult<Conn<Intervention>> {
-        let all = load(ctx, InterventionsOf(self.0.id)).await?.unwrap_or_default();
+        let all = load(ctx, InterventionsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         let wanted: Option<values::InterventionStatus> = status.map(Into::into);
-        let items = all.into_iter().filter(|i| wanted.is_none_or(|s| i.status == s)).map(Intervention).collect();
+        let items = all
+            .into_iter()
+            .filter(|i| wanted.is_none_or(|s| i.status == s))
+            .map(Intervention)
+            .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// The words of the student and family, newest first.
@@ -140,7 +149,11 @@ impl Alliance {
     ) -> ApiResult<Conn<VoiceEntry>> {
         let all = load(ctx, VoiceOf(self.0.id)).await?.unwrap_or_default();
         let wanted: Option<values::VoiceKind> = kind.map(Into::into);
-        let items = all.into_iter().filter(|v| wanted.is_none_or(|k| v.kind == k)).map(VoiceEntry).collect();
+        let items = all
+            .into_iter()
+            .filter(|v| wanted.is_none_or(|k| v.kind == k))
+            .map(VoiceEntry)
+            .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// Communications with the family, newest first.
@@ -153,9 +166,15 @@ impl Alliance {
         before: Option<String>,
         #[graphql(desc = "Only communications of this kind.")] kind: Option<CommunicationKind>,
     ) -> ApiResult<Conn<Communication>> {
-        let all = load(ctx, CommunicationsOf(self.0.id)).await?.unwrap_or_default();
+        let all = load(ctx, CommunicationsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         let wanted: Option<values::CommunicationKind> = kind.map(Into::into);
-        let items = all.into_iter().filter(|c| wanted.is_none_or(|k| c.kind == k)).map(Communication).collect();
+        let items = all
+            .into_iter()
+            .filter(|c| wanted.is_none_or(|k| c.kind == k))
+            .map(Communication)
+            .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// Check-ins asked, newest first.
@@ -168,7 +187,10 @@ impl Alliance {
         before: Option<String>,
     ) -> ApiResult<Conn<FeedbackRequest>> {
         let all = load(ctx, RequestsOf(self.0.id)).await?.unwrap_or_default();
-        slice(all.into_iter().map(FeedbackRequest).collect(), &PageArgs::new(first, after, last, before))
+        slice(
+            all.into_iter().map(FeedbackRequest).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     /// Check-in answers, newest first.
     async fn feedback_responses(
@@ -181,7 +203,11 @@ impl Alliance {
         #[graphql(desc = "Only answers that raised a concern.")] concerns_only: Option<bool>,
     ) -> ApiResult<Conn<FeedbackResponse>> {
         let all = load(ctx, ResponsesOf(self.0.id)).await?.unwrap_or_default();
-        let items = all.into_iter().filter(|r| !concerns_only.unwrap_or(false) || r.is_concern()).map(FeedbackResponse).collect();
+        let items = all
+            .into_iter()
+            .filter(|r| !concerns_only.unwrap_or(false) || r.is_concern())
+            .map(FeedbackResponse)
+            .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// The team's reflections, newest first.
@@ -193,8 +219,13 @@ impl Alliance {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Reflection>> {
-        let all = load(ctx, ReflectionsOf(self.0.id)).await?.unwrap_or_default();
-        slice(all.into_iter().map(Reflection).collect(), &PageArgs::new(first, after, last, before))
+        let all = load(ctx, ReflectionsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        slice(
+            all.into_iter().map(Reflection).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     /// Next steps, newest first.
     async fn next_steps(
@@ -208,7 +239,11 @@ impl Alliance {
     ) -> ApiResult<Conn<NextStep>> {
         let all = load(ctx, NextStepsOf(self.0.id)).await?.unwrap_or_default();
         let wanted: Option<values::NextStepStatus> = status.map(Into::into);
-        let items = all.into_iter().filter(|n| wanted.is_none_or(|s| n.status == s)).map(NextStep).collect();
+        let items = all
+            .into_iter()
+            .filter(|n| wanted.is_none_or(|s| n.status == s))
+            .map(NextStep)
+            .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// Every event of the alliance, newest first.
@@ -236,7 +271,9 @@ impl Alliance {
     /// How the alliance keeps up its practices, and what needs attention.
     async fn health(&self, ctx: &Context<'_>) -> ApiResult<AllianceHealth> {
         let health = load(ctx, HealthOf(self.0.id)).await?;
-        health.map(AllianceHealth).ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
+        health
+            .map(AllianceHealth)
+            .ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
     async fn created_at(&self) -> DateTime {
         self.0.created_at.into()

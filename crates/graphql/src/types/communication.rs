@@ -60,7 +60,10 @@ impl Communication {
             .shared
             .iter()
             .map(|s| SharedProgress {
-                goal: goals.iter().find(|g| g.0.id == s.goal_id).map(|g| Goal(g.0.clone())),
+                goal: goals
+                    .iter()
+                    .find(|g| g.0.id == s.goal_id)
+                    .map(|g| Goal(g.0.clone())),
                 snapshot: serde_json::from_str(&s.snapshot).unwrap_or(Value::Null),
             })
             .collect())
@@ -68,7 +71,10 @@ impl Communication {
     /// The family's replies, oldest first.
     async fn replies(&self, ctx: &Context<'_>) -> ApiResult<Vec<CommunicationReply>> {
         let replies = load(ctx, RepliesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(replies.into_iter().map(|r| CommunicationReply(r, self.0.alliance_id)).collect())
+        Ok(replies
+            .into_iter()
+            .map(|r| CommunicationReply(r, self.0.alliance_id))
+            .collect())
     }
 }
 
@@ -114,11 +120,17 @@ pub struct ChartLine {
 
 fn point(value: &Value) -> Option<ChartPoint> {
     let at = chrono::DateTime::parse_from_rfc3339(value["at"].as_str()?).ok()?;
-    Some(ChartPoint { observed_at: DateTime(at.with_timezone(&chrono::Utc)), value: value["value"].as_f64()? })
+    Some(ChartPoint {
+        observed_at: DateTime(at.with_timezone(&chrono::Utc)),
+        value: value["value"].as_f64()?,
+    })
 }
 
 fn line(value: &Value) -> Option<ChartLine> {
-    Some(ChartLine { from: point(&value["from"])?, to: point(&value["to"])? })
+    Some(ChartLine {
+        from: point(&value["from"])?,
+        to: point(&value["to"])?,
+    })
 }
 
 #[Object]
@@ -146,7 +158,10 @@ impl SharedProgress {
     }
     /// The chart's points, oldest first.
     async fn points(&self) -> Vec<ChartPoint> {
-        self.snapshot["points"].as_array().map(|p| p.iter().filter_map(point).collect()).unwrap_or_default()
+        self.snapshot["points"]
+            .as_array()
+            .map(|p| p.iter().filter_map(point).collect())
+            .unwrap_or_default()
     }
     /// The chart's trend line.
     async fn trend(&self) -> Option<ChartLine> {
@@ -167,7 +182,10 @@ fn point_json(p: &DomainPoint) -> Value {
 }
 
 fn segment_json(s: &Option<Segment>) -> Value {
-    s.as_ref().map_or(Value::Null, |s| json!({ "from": point_json(&s.from), "to": point_json(&s.to) }))
+    s.as_ref().map_or(
+        Value::Null,
+        |s| json!({ "from": point_json(&s.from), "to": point_json(&s.to) }),
+    )
 }
 
 /// The record of what a data share showed for one goal: its summary and chart values.

@@ -94,8 +94,13 @@ impl FeedbackRequest {
     }
     /// The answer, once given.
     async fn response(&self, ctx: &Context<'_>) -> ApiResult<Option<FeedbackResponse>> {
-        let responses = load(ctx, ResponsesOf(self.0.alliance_id)).await?.unwrap_or_default();
-        Ok(responses.into_iter().find(|r| r.request_id == self.0.id).map(FeedbackResponse))
+        let responses = load(ctx, ResponsesOf(self.0.alliance_id))
+            .await?
+            .unwrap_or_default();
+        Ok(responses
+            .into_iter()
+            .find(|r| r.request_id == self.0.id)
+            .map(FeedbackResponse))
     }
 }
 
@@ -135,7 +140,15 @@ impl FeedbackResponse {
         &self.0.language
     }
     async fn scores(&self) -> Vec<ItemScore> {
-        self.0.scores.items().iter().map(|(item, score)| ItemScore { item: (*item).into(), score: *score }).collect()
+        self.0
+            .scores
+            .items()
+            .iter()
+            .map(|(item, score)| ItemScore {
+                item: (*item).into(),
+                score: *score,
+            })
+            .collect()
     }
     /// The sum of the scores, 0–50.
     async fn total(&self) -> i32 {
@@ -151,7 +164,10 @@ impl FeedbackResponse {
             return Ok(None);
         }
         let cited = load(ctx, Cited(self.0.id)).await?.unwrap_or(false);
-        Ok(Some(FeedbackConcern { reasons: self.0.concern_reasons.clone(), open: !cited }))
+        Ok(Some(FeedbackConcern {
+            reasons: self.0.concern_reasons.clone(),
+            open: !cited,
+        }))
     }
     async fn submitted_at(&self) -> DateTime {
         self.0.submitted_at.into()

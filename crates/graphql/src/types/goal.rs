@@ -6,7 +6,9 @@ use async_graphql::{Context, ID, Json, Object, SimpleObject};
 
 use crate::error::{ApiResult, coded};
 use crate::ids;
-use crate::loaders::{AcceptancesOf, MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf};
+use crate::loaders::{
+    AcceptancesOf, MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf,
+};
 use crate::pagination::{Conn, PageArgs, connection, slice};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
@@ -68,8 +70,12 @@ impl Goal {
     }
     /// Where each active member stands on the goal (`PENDING` until they say).
     async fn acceptance(&self, ctx: &Context<'_>) -> ApiResult<Vec<GoalAcceptance>> {
-        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
-        let recorded = load(ctx, AcceptancesOf(self.0.id)).await?.unwrap_or_default();
+        let members = load(ctx, MembersOf(self.0.alliance_id))
+            .await?
+            .unwrap_or_default();
+        let recorded = load(ctx, AcceptancesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(members
             .into_iter()
             .filter(|m| m.is_active())
@@ -81,11 +87,17 @@ impl Goal {
     }
     /// Whether the student or a caregiver has said they disagree with the goal.
     async fn family_disagrees(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let members = load(ctx, MembersOf(self.0.alliance_id)).await?.unwrap_or_default();
-        let recorded = load(ctx, AcceptancesOf(self.0.id)).await?.unwrap_or_default();
+        let members = load(ctx, MembersOf(self.0.alliance_id))
+            .await?
+            .unwrap_or_default();
+        let recorded = load(ctx, AcceptancesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(recorded.iter().any(|r| {
             r.acceptance == alliance_domain::values::Acceptance::Disagree
-                && members.iter().any(|m| m.id == r.member_id && m.is_active() && m.role.is_family())
+                && members
+                    .iter()
+                    .any(|m| m.id == r.member_id && m.is_active() && m.role.is_family())
         }))
     }
     /// Progress entries, newest first.

@@ -78,6 +78,13 @@ impl AllianceHealth {
     }
     /// What needs attention, most urgent first.
     async fn reasons(&self) -> Vec<AttentionReason> {
-        self.0.reasons.iter().map(|r| AttentionReason { code: r.code().to_owned(), message: r.describe() }).collect()
+        self.0
+            .reasons
+            .iter()
+            .map(|r| AttentionReason {
+                code: r.code().to_owned(),
+                message: r.describe(),
+            })
+            .collect()
     }
 }

@@ -73,7 +73,10 @@ impl Intervention {
         before: Option<String>,
     ) -> ApiResult<Conn<InterventionStatusChange>> {
         let changes = load(ctx, ChangesOf(self.0.id)).await?.unwrap_or_default();
-        slice(changes.into_iter().map(InterventionStatusChange).collect(), &PageArgs::new(first, after, last, before))
+        slice(
+            changes.into_iter().map(InterventionStatusChange).collect(),
+            &PageArgs::new(first, after, last, before),
+        )
     }
     async fn created_at(&self) -> DateTime {
         self.0.created_at.into()

@@ -42,8 +42,13 @@ pub(crate) async fn member_of(
     alliance: alliance_domain::ids::AllianceId,
     id: alliance_domain::ids::MemberId,
 ) -> ApiResult<Option<alliance::AllianceMember>> {
-    let members = load(ctx, crate::loaders::MembersOf(alliance)).await?.unwrap_or_default();
-    Ok(members.into_iter().find(|m| m.id == id).map(alliance::AllianceMember))
+    let members = load(ctx, crate::loaders::MembersOf(alliance))
+        .await?
+        .unwrap_or_default();
+    Ok(members
+        .into_iter()
+        .find(|m| m.id == id)
+        .map(alliance::AllianceMember))
 }
 
 /// The members among `ids` of `alliance`, in the order given.
@@ -52,10 +57,18 @@ pub(crate) async fn members_of(
     alliance: alliance_domain::ids::AllianceId,
     ids: &[alliance_domain::ids::MemberId],
 ) -> ApiResult<Vec<alliance::AllianceMember>> {
-    let members = load(ctx, crate::loaders::MembersOf(alliance)).await?.unwrap_or_default();
+    let members = load(ctx, crate::loaders::MembersOf(alliance))
+        .await?
+        .unwrap_or_default();
     Ok(ids
         .iter()
-        .filter_map(|id| members.iter().find(|m| m.id == *id).cloned().map(alliance::AllianceMember))
+        .filter_map(|id| {
+            members
+                .iter()
+                .find(|m| m.id == *id)
+                .cloned()
+                .map(alliance::AllianceMember)
+        })
         .collect())
 }
 
@@ -65,6 +78,11 @@ pub(crate) async fn goals_of(
     alliance: alliance_domain::ids::AllianceId,
     ids: &[alliance_domain::ids::GoalId],
 ) -> ApiResult<Vec<goal::Goal>> {
-    let goals = load(ctx, crate::loaders::GoalsOf(alliance)).await?.unwrap_or_default();
-    Ok(ids.iter().filter_map(|id| goals.iter().find(|g| g.id == *id).cloned().map(goal::Goal)).collect())
+    let goals = load(ctx, crate::loaders::GoalsOf(alliance))
+        .await?
+        .unwrap_or_default();
+    Ok(ids
+        .iter()
+        .filter_map(|id| goals.iter().find(|g| g.id == *id).cloned().map(goal::Goal))
+        .collect())
 }

@@ -1,17 +1,24 @@
 //! Relay's `Node`: any object by its global ID, within the viewer's reach.
 
 use alliance_domain::ids::*;
-use alliance_store::{members, progress};
+use alliance_store::{
+    communications, feedback, interventions, members, next_steps, progress, reflections, voice,
+};
 use async_graphql::{Context, ID, Interface};
 
 use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql};
 use crate::ids;
 use crate::types::alliance::{Alliance, AllianceMember};
+use crate::types::communication::Communication;
 use crate::types::directory::{Person, School};
+use crate::types::feedback::{FeedbackRequest, FeedbackResponse};
 use crate::types::goal::{Goal, ProgressEntry};
+use crate::types::intervention::Intervention;
 use crate::types::load;
+use crate::types::reflection::{NextStep, Reflection};
 use crate::types::student::Student;
+use crate::types::voice::VoiceEntry;
 
 /// An object with a global ID.
 #[derive(Interface)]
@@ -24,6 +31,13 @@ pub enum Node {
     AllianceMember(AllianceMember),
     Goal(Goal),
     ProgressEntry(ProgressEntry),
+    VoiceEntry(VoiceEntry),
+    Intervention(Intervention),
+    Communication(Communication),
+    FeedbackRequest(FeedbackRequest),
+    FeedbackResponse(FeedbackResponse),
+    Reflection(Reflection),
+    NextStep(NextStep),
 }
 
 /// The object with global ID `id`, if it exists and the viewer may read it.
@@ -32,6 +46,8 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
     let Some((kind, uuid)) = ids::parse(id) else {
         return Ok(None);
     };
+    let db = ctx.store()?.db();
+    let scope = viewer.read_scope();
     let node = match kind.as_str() {
         "School" => load(ctx, SchoolId(uuid))
             .await?
@@ -83,9 +99,83 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
                 _ => None,
             }
         }
+        "VoiceEntry" => {
+            let found = voice::by_ids(db, &scope, &[VoiceEntryId(uuid)])
+                .await
+                .gql()?
+                .pop();
+            audited(ctx, found, |v| v.alliance_id)
+                .await?
+                .map(|v| Node::VoiceEntry(VoiceEntry(v)))
+        }
+        "Intervention" => {
+            let found = interventions::in_district(db, viewer.district_id, InterventionId(uuid))
+                .await
+                .gql()?;
+            audited(ctx, found, |i| i.alliance_id)
+                .await?
+                .map(|i| Node::Intervention(Intervention(i)))
+        }
+        "Communication" => {
+            let found = communications::by_ids(db, &scope, &[CommunicationId(uuid)])
+                .await
+                .gql()?
+                .pop();
+            audited(ctx, found, |c| c.alliance_id)
+                .await?
+                .map(|c| Node::Communication(Communication(c)))
+        }
+        "FeedbackRequest" => {
+            let found =
+                feedback::request_in_district(db, viewer.district_id, FeedbackRequestId(uuid))
+                    .await
+                    .gql()?;
+            audited(ctx, found, |r| r.alliance_id)
+                .await?
+                .map(|r| Node::FeedbackRequest(FeedbackRequest(r)))
+        }
+        "FeedbackResponse" => {
+            let found = feedback::responses_by_ids(db, &scope, &[FeedbackResponseId(uuid)])
+                .await
+                .gql()?
+                .pop();
+            audited(ctx, found, |r| r.alliance_id)
+                .await?
+                .map(|r| Node::FeedbackResponse(FeedbackResponse(r)))
+        }
+        "Reflection" => {
+            let found = reflections::by_ids(db, &scope, &[ReflectionId(uuid)])
+                .await
+                .gql()?
+                .pop();
+            audited(ctx, found, |r| r.alliance_id)
+                .await?
+                .map(|r| Node::Reflection(Reflection(r)))
+        }
+        "NextStep" => {
+            let found = next_steps::by_ids(db, &scope, &[NextStepId(uuid)])
+                .await
+                .gql()?
+                .pop();
+            audited(ctx, found, |n| n.alliance_id)
+                .await?
+                .map(|n| Node::NextStep(NextStep(n)))
+        }
         _ => None,
     };
     Ok(node)
+}
+
+/// `record` if its alliance is one the viewer may read (noting the read).
+async fn audited<T>(
+    ctx: &Context<'_>,
+    record: Option<T>,
+    alliance: impl Fn(&T) -> AllianceId,
+) -> ApiResult<Option<T>> {
+    match record {
+        Some(r) if visible_alliance(ctx, alliance(&r)).await?.is_some() => Ok(Some(r)),
+        _ => Ok(None),
+    }
 }
 
 /// The alliance with `id` if the viewer may read it, noting the read for the audit log.

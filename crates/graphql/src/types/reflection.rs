@@ -26,13 +26,20 @@ pub enum AllianceRecord {
 }
 
 /// The records `refs` of `alliance` the viewer may read, in the order given.
-pub(crate) async fn records(ctx: &Context<'_>, alliance: AllianceId, refs: &[RecordRef]) -> ApiResult<Vec<AllianceRecord>> {
+pub(crate) async fn records(
+    ctx: &Context<'_>,
+    alliance: AllianceId,
+    refs: &[RecordRef],
+) -> ApiResult<Vec<AllianceRecord>> {
     let mut found = Vec::with_capacity(refs.len());
     for r in refs {
         let record = match r {
-            RecordRef::Goal(id) => {
-                load(ctx, GoalsOf(alliance)).await?.unwrap_or_default().into_iter().find(|g| g.id == *id).map(|g| AllianceRecord::Goal(Goal(g)))
-            }
+            RecordRef::Goal(id) => load(ctx, GoalsOf(alliance))
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .find(|g| g.id == *id)
+                .map(|g| AllianceRecord::Goal(Goal(g))),
             RecordRef::Intervention(id) => load(ctx, InterventionsOf(alliance))
                 .await?
                 .unwrap_or_default()
@@ -133,7 +140,10 @@ impl NextStep {
     /// Open and past its due date.
     async fn overdue(&self) -> bool {
         self.0.status == alliance_domain::values::NextStepStatus::Open
-            && self.0.due_date.is_some_and(|due| due < chrono::Utc::now().date_naive())
+            && self
+                .0
+                .due_date
+                .is_some_and(|due| due < chrono::Utc::now().date_naive())
     }
     /// The feedback responses, reflections and progress entries behind it.
     async fn informed_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<AllianceRecord>> {

@@ -6,8 +6,8 @@ use chrono::Utc;
 
 use crate::error::ApiResult;
 use crate::loaders::{
-    ChangesOf, CommunicationsOf, GoalsOf, InterventionsOf, NextStepsOf, PhasesOf, ProgressOfAlliance, ReflectionsOf,
-    RequestsOf, ResponsesOf, VoiceOf,
+    ChangesOf, CommunicationsOf, GoalsOf, InterventionsOf, NextStepsOf, PhasesOf,
+    ProgressOfAlliance, ReflectionsOf, RequestsOf, ResponsesOf, VoiceOf,
 };
 use crate::types::alliance::PhaseChange;
 use crate::types::communication::Communication;
@@ -87,21 +87,48 @@ impl TimelineEvent {
 }
 
 /// Every event of `alliance` the viewer may read, newest first.
-pub(crate) async fn events(ctx: &Context<'_>, alliance: AllianceId) -> ApiResult<Vec<TimelineEvent>> {
-    let event = |kind, occurred_at, record| TimelineEvent { kind, occurred_at, record, intervention: None };
+pub(crate) async fn events(
+    ctx: &Context<'_>,
+    alliance: AllianceId,
+) -> ApiResult<Vec<TimelineEvent>> {
+    let event = |kind, occurred_at, record| TimelineEvent {
+        kind,
+        occurred_at,
+        record,
+        intervention: None,
+    };
     let mut events = Vec::new();
     for g in load(ctx, GoalsOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::GoalSet, g.created_at, TimelineRecord::Goal(Goal(g))));
+        events.push(event(
+            TimelineKind::GoalSet,
+            g.created_at,
+            TimelineRecord::Goal(Goal(g)),
+        ));
     }
-    for p in load(ctx, ProgressOfAlliance(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::ProgressRecorded, p.observed_at, TimelineRecord::ProgressEntry(ProgressEntry(p))));
+    for p in load(ctx, ProgressOfAlliance(alliance))
+        .await?
+        .unwrap_or_default()
+    {
+        events.push(event(
+            TimelineKind::ProgressRecorded,
+            p.observed_at,
+            TimelineRecord::ProgressEntry(ProgressEntry(p)),
+        ));
     }
     for v in load(ctx, VoiceOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::VoiceRecorded, v.said_at, TimelineRecord::VoiceEntry(VoiceEntry(v))));
+        events.push(event(
+            TimelineKind::VoiceRecorded,
+            v.said_at,
+            TimelineRecord::VoiceEntry(VoiceEntry(v)),
+        ));
     }
-    let interventions = load(ctx, InterventionsOf(alliance)).await?.unwrap_or_default();
+    let interventions = load(ctx, InterventionsOf(alliance))
+        .await?
+        .unwrap_or_default();
     // One batch for every intervention's history.
-    let histories = futures::future::try_join_all(interventions.iter().map(|i| load(ctx, ChangesOf(i.id)))).await?;
+    let histories =
+        futures::future::try_join_all(interventions.iter().map(|i| load(ctx, ChangesOf(i.id))))
+            .await?;
     for (i, history) in interventions.into_iter().zip(histories) {
         for c in history.unwrap_or_default() {
             events.push(TimelineEvent {
@@ -112,23 +139,53 @@ pub(crate) async fn events(ctx: &Context<'_>, alliance: AllianceId) -> ApiResult
             });
         }
     }
-    for c in load(ctx, CommunicationsOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::CommunicationLogged, c.occurred_at, TimelineRecord::Communication(Communication(c))));
+    for c in load(ctx, CommunicationsOf(alliance))
+        .await?
+        .unwrap_or_default()
+    {
+        events.push(event(
+            TimelineKind::CommunicationLogged,
+            c.occurred_at,
+            TimelineRecord::Communication(Communication(c)),
+        ));
     }
     for r in load(ctx, RequestsOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::FeedbackRequested, r.requested_at, TimelineRecord::FeedbackRequest(FeedbackRequest(r))));
+        events.push(event(
+            TimelineKind::FeedbackRequested,
+            r.requested_at,
+            TimelineRecord::FeedbackRequest(FeedbackRequest(r)),
+        ));
     }
     for r in load(ctx, ResponsesOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::FeedbackAnswered, r.submitted_at, TimelineRecord::FeedbackResponse(FeedbackResponse(r))));
+        events.push(event(
+            TimelineKind::FeedbackAnswered,
+            r.submitted_at,
+            TimelineRecord::FeedbackResponse(FeedbackResponse(r)),
+        ));
     }
-    for r in load(ctx, ReflectionsOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::ReflectionRecorded, r.held_at, TimelineRecord::Reflection(Reflection(r))));
+    for r in load(ctx, ReflectionsOf(alliance))
+        .await?
+        .unwrap_or_default()
+    {
+        events.push(event(
+            TimelineKind::ReflectionRecorded,
+            r.held_at,
+            TimelineRecord::Reflection(Reflection(r)),
+        ));
     }
     for n in load(ctx, NextStepsOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::NextStepRecorded, n.created_at, TimelineRecord::NextStep(NextStep(n))));
+        events.push(event(
+            TimelineKind::NextStepRecorded,
+            n.created_at,
+            TimelineRecord::NextStep(NextStep(n)),
+        ));
     }
     for p in load(ctx, PhasesOf(alliance)).await?.unwrap_or_default() {
-        events.push(event(TimelineKind::PhaseChanged, p.changed_at, TimelineRecord::PhaseChange(PhaseChange(p))));
+        events.push(event(
+            TimelineKind::PhaseChanged,
+            p.changed_at,
+            TimelineRecord::PhaseChange(PhaseChange(p)),
+        ));
     }
     events.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
     Ok(events)

@@ -71,7 +71,9 @@ impl GoalAcceptance {
     }
     /// `PENDING` until the member says.
     async fn acceptance(&self) -> Acceptance {
-        self.recorded.as_ref().map_or(Acceptance::Pending, |r| r.acceptance.into())
+        self.recorded
+            .as_ref()
+            .map_or(Acceptance::Pending, |r| r.acceptance.into())
     }
     /// In the member's words.
     async fn comment(&self) -> Option<&str> {
