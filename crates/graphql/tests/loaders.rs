@@ -1,12 +1,16 @@
 //! Nested edges are batched: the dashboard query runs the same number of SQL statements
 //! whether the page holds 10 students or 50.
 
+use alliance_domain::feedback::{Scores, concerns};
 use alliance_domain::ids::{DistrictId, SchoolId};
+use alliance_domain::model::DistrictSettings;
 use alliance_domain::model::Measure;
+use alliance_domain::values::FeedbackAudience;
 use alliance_domain::values::{
     AlliancePhase, Direction, GoalDomain, GoalStatus, MemberRole, ProgressSource,
 };
 use alliance_graphql::{Authentication, Credentials, Limits, build_schema, execute};
+use alliance_store::feedback::{NewRequest, NewResponse};
 use alliance_store::goals::NewGoal;
 use alliance_store::members::NewMember;
 use alliance_store::persons::NewPerson;
@@ -14,7 +18,7 @@ use alliance_store::progress::NewProgress;
 use alliance_store::students::NewStudent;
 use alliance_store::testing::TestDatabase;
 use alliance_store::{
-    Store, Tx, alliances, districts, goals, members, persons, progress, schools, students,
+    Store, Tx, alliances, districts, feedback, goals, members, persons, progress, schools, students,
 };
 use chrono::Duration;
 
@@ -31,9 +35,12 @@ query Dashboard($first: Int!) {
         goals {
           nodes {
             ownWords
+            familyDisagrees
             progress(first: 5) { totalCount nodes { observedAt value note } }
           }
         }
+        health { status openConcerns daysSinceFeedbackRequested reasons { code } }
+        feedbackResponses(first: 1) { nodes { total concern { open reasons } } }
       }
     }
   }
@@ -107,6 +114,42 @@ async fn enrol(tx: &Tx, district: DistrictId, school: SchoolId, n: usize) {
             family = Some(member.id);
         }
     }
+    let request = feedback::request(
+        tx,
+        NewRequest {
+            alliance_id: alliance.id,
+            member_id: family.expect("caregiver"),
+            audience: FeedbackAudience::Adult,
+            language: "en".into(),
+            due_date: (alliance_store::now() + Duration::days(7)).date_naive(),
+            requested_by_subject: "test".into(),
+        },
+    )
+    .await
+    .expect("request");
+    let scores = Scores {
+        supported: 8,
+        understood: 5,
+        centered: 9,
+        goals: 9,
+        approach: 8,
+    };
+    let reasons = concerns(&scores, None, &DistrictSettings::default())
+        .iter()
+        .map(|r| r.describe())
+        .collect();
+    feedback::submit(
+        tx,
+        &request,
+        NewResponse {
+            language: "en".into(),
+            scores,
+            comment: None,
+            concern_reasons: reasons,
+        },
+    )
+    .await
+    .expect("response");
     for g in 0..2 {
         let goal = goals::create(
             tx,
@@ -177,6 +220,12 @@ async fn statements_for(store: &Store, first: usize) -> u64 {
     let progress = &nodes[0]["alliance"]["goals"]["nodes"][0]["progress"];
     assert_eq!(progress["nodes"].as_array().map(Vec::len), Some(5));
     assert_eq!(progress["totalCount"], 7);
+    let alliance = &nodes[0]["alliance"];
+    assert_eq!(alliance["health"]["openConcerns"], 1, "{alliance}");
+    assert_eq!(
+        alliance["feedbackResponses"]["nodes"][0]["concern"]["open"],
+        true
+    );
     after - before
 }
 
@@ -205,6 +254,7 @@ async fn the_dashboard_query_runs_as_many_statements_for_fifty_students_as_for_t
         "the statement count must not grow with the page"
     );
     // viewer (2) + count + page + schools + alliances + members + persons + goals
-    // + progress counts + newest progress + the audit insert
-    assert!(fifty <= 14, "{fifty} statements for the dashboard");
+    // + acceptances + progress counts + newest progress + responses + citations
+    // + health (alliances, district, 7 facts) + the audit insert
+    assert!(fifty <= 26, "{fifty} statements for the dashboard");
 }
