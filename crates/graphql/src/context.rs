@@ -11,11 +11,12 @@ use alliance_domain::model::AuditEvent;
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Store, districts, persons};
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::dataloader::DataLoader;
 use futures::future::BoxFuture;
 
 use crate::error::{ApiResult, coded, to_graphql};
 use crate::loaders::Batch;
+use crate::memo::Loads;
 
 /// How the request presented itself, as the HTTP layer found it.
 #[derive(Clone, Debug)]
@@ -47,7 +48,7 @@ pub struct RequestState {
     /// The operation's name: as the request gave it, or as the document names its only
     /// operation (set once the document is parsed).
     pub(crate) operation_name: std::sync::OnceLock<String>,
-    pub(crate) loader: Option<DataLoader<Batch, HashMapCache>>,
+    pub(crate) loads: Option<std::sync::Arc<Loads>>,
     reads: Mutex<(HashSet<StudentId>, Vec<AuditEvent>)>,
 }
 
@@ -66,12 +67,11 @@ impl RequestState {
                 resolve_viewer(&store, credentials).await.map(Some)
             }
         };
-        let loader = match &viewer {
-            Ok(Some(viewer)) => Some(DataLoader::with_cache(
+        let loads = match &viewer {
+            Ok(Some(viewer)) => Some(std::sync::Arc::new(Loads::new(DataLoader::new(
                 Batch::new(store.clone(), viewer),
                 spawn_batch,
-                HashMapCache::default(),
-            )),
+            )))),
             _ => None,
         };
         Self {
@@ -81,7 +81,7 @@ impl RequestState {
             operation_name: operation_name
                 .map(std::sync::OnceLock::from)
                 .unwrap_or_default(),
-            loader,
+            loads,
             reads: Mutex::default(),
         }
     }
@@ -203,8 +203,8 @@ pub(crate) trait RequestContext {
     fn state(&self) -> ApiResult<&RequestState>;
     /// The signed-in viewer, or `UNAUTHENTICATED`.
     fn viewer(&self) -> ApiResult<&Viewer>;
-    /// The viewer's data loader.
-    fn loader(&self) -> ApiResult<&DataLoader<Batch, HashMapCache>>;
+    /// The viewer's loads.
+    fn loads(&self) -> ApiResult<&std::sync::Arc<Loads>>;
     fn store(&self) -> ApiResult<&Store>;
 }
 
@@ -226,10 +226,10 @@ impl RequestContext for Context<'_> {
         }
     }
 
-    fn loader(&self) -> ApiResult<&DataLoader<Batch, HashMapCache>> {
+    fn loads(&self) -> ApiResult<&std::sync::Arc<Loads>> {
         self.viewer()?;
         self.state()?
-            .loader
+            .loads
             .as_ref()
             .ok_or_else(|| coded("INTERNAL", "internal error"))
     }

@@ -5,6 +5,7 @@ mod context;
 mod error;
 mod ids;
 mod loaders;
+mod memo;
 mod mutations;
 mod operation;
 mod pagination;
@@ -15,7 +16,7 @@ use alliance_store::{Store, audit};
 use async_graphql::{EmptySubscription, Schema, ServerError};
 
 pub use context::{Authentication, Credentials};
-pub use ids::encode as global_id;
+pub use ids::{encode as global_id, parse as parse_global_id};
 pub use mutations::MutationRoot;
 pub use query::QueryRoot;
 

@@ -4,13 +4,13 @@
 use alliance_domain::model::Measure;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedDateTime;
+use plotters::coord::types::{RangedCoordf64, RangedDateTime};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use self::labels::Labels;
 pub use self::labels::Language;
-use crate::charts::ChartValues;
+use alliance_domain::chart::ChartValues;
 
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 540;
@@ -24,10 +24,15 @@ pub const TREND_COLOUR: RGBColor = RGBColor(0xB3, 0x40, 0x0A);
 pub const AIM_COLOUR: RGBColor = RGBColor(0x0F, 0x76, 0x5A);
 pub const TARGET_COLOUR: RGBColor = RGBColor(0x4A, 0x55, 0x68);
 const NOTE_COLOUR: RGBColor = RGBColor(0x6B, 0x72, 0x80);
+const MUTED_COLOUR: RGBColor = RGBColor(0x4A, 0x55, 0x68);
 const TEXT_COLOUR: RGBColor = RGBColor(0x1F, 0x29, 0x33);
 const GRID_COLOUR: RGBColor = RGBColor(0xE5, 0xE7, 0xEB);
+const PANEL_COLOUR: RGBColor = RGBColor(0xF3, 0xF4, 0xF6);
+const TODAY_COLOUR: RGBColor = RGBColor(0xCB, 0xD2, 0xD9);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type Plot<'a> =
+    DrawingArea<SVGBackend<'a>, Cartesian2d<RangedDateTime<DateTime<Utc>>, RangedCoordf64>>;
 type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
 /// One goal's chart, ready to draw.
@@ -39,6 +44,8 @@ pub struct Chart<'a> {
     /// Every entry of the goal, including any older than those drawn.
     pub total_entries: usize,
     pub language: Language,
+    /// Marked on the time axis when it falls within it.
+    pub today: DateTime<Utc>,
 }
 
 impl Chart<'_> {
@@ -58,8 +65,14 @@ impl Chart<'_> {
 
     fn draw(&self, root: &Area<'_>, labels: &Labels) -> Drawn {
         root.fill(&WHITE)?;
+        // Quoted, because these are the family's words, not the team's.
+        let mut title = wrap(&clean(self.own_words), 62, 3);
+        if let (Some(first), Some(last)) = (title.first().cloned(), title.len().checked_sub(1)) {
+            title[0] = format!("{}{first}", labels.open_quote);
+            title[last].push_str(labels.close_quote);
+        }
         let mut y = 22;
-        for line in wrap(&clean(self.own_words), 64, 3) {
+        for line in title {
             root.draw(&Text::new(
                 line,
                 (SIDE, y),
@@ -68,15 +81,14 @@ impl Chart<'_> {
             y += 30;
         }
         let Some(measure) = self.measure else {
-            let centre = (WIDTH as i32 / 2, (HEIGHT as i32 + y) / 2);
-            let style = font(18.0, TARGET_COLOUR).pos(Pos::new(HPos::Center, VPos::Center));
-            return root.draw(&Text::new(labels.no_measure, centre, style));
+            let panel = ((SIDE, y + 24), (WIDTH as i32 - SIDE, HEIGHT as i32 - SIDE));
+            return draw_message(root, panel, labels.no_measure, labels.no_measure_hint);
         };
         let subtitle = clean(&labels.subtitle(measure));
         root.draw(&Text::new(
             subtitle,
             (SIDE, y + 2),
-            font(15.0, TARGET_COLOUR).pos(top_left()),
+            font(15.0, MUTED_COLOUR).pos(top_left()),
         ))?;
         let header = y + 32;
         let (_, body) = root.split_vertically(header);
@@ -86,16 +98,14 @@ impl Chart<'_> {
     }
 
     fn draw_plot(&self, area: &Area<'_>, measure: &Measure, labels: &Labels) -> Drawn {
-        let values = self.values;
         let (x0, x1) = self.x_range();
         let (y0, y1) = self.y_range(measure);
-        let with_year = x0.year() != x1.year();
-        let date = |d: &DateTime<Utc>| labels.date(*d, with_year);
-        let number = |v: &f64| labels.number(*v);
-        let x_desc = if with_year {
-            labels.date_axis.to_owned()
-        } else {
-            format!("{} ({})", labels.date_axis, x1.year())
+        // Beyond about a year, days stop meaning much: label months of years instead.
+        let long = x1 - x0 > Duration::days(400);
+        let x_desc = match (long, x0.year() == x1.year()) {
+            (true, _) => labels.date_axis.to_owned(),
+            (false, true) => format!("{} ({})", labels.date_axis, x0.year()),
+            (false, false) => format!("{} ({}–{})", labels.date_axis, x0.year(), x1.year()),
         };
         let mut chart = ChartBuilder::on(area)
             .margin_top(8)
@@ -110,17 +120,27 @@ impl Chart<'_> {
             // Transparent rather than none: plotters overflows when asked for zero light lines.
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID_COLOUR)
-            .axis_style(TARGET_COLOUR)
+            .axis_style(MUTED_COLOUR)
             .x_labels(7)
             .y_labels(6)
-            .x_label_formatter(&date)
-            .y_label_formatter(&number)
-            .label_style(font(13.0, TARGET_COLOUR))
+            .x_label_formatter(&|d| labels.tick(*d, long))
+            .y_label_formatter(&|v| labels.number(*v))
+            .label_style(font(13.0, MUTED_COLOUR))
             .axis_desc_style(font(14.0, TEXT_COLOUR))
             .x_desc(x_desc)
             .y_desc(clean(measure.unit.as_deref().unwrap_or(&measure.name)))
             .draw()?;
+        let plot = chart.plotting_area().clone();
 
+        if (x0..x1).contains(&self.today) {
+            let line = [(self.today, y0), (self.today, y1)];
+            plot.draw(&PathElement::new(line, TODAY_COLOUR.stroke_width(2)))?;
+            let style = font(12.0, MUTED_COLOUR).pos(Pos::new(HPos::Center, VPos::Top));
+            plot.draw(
+                &(EmptyElement::at((self.today, y1)) + Text::new(labels.today, (0, 2), style)),
+            )?;
+        }
+        let values = self.values;
         if let Some(target) = values.target {
             let line = [(x0, target), (x1, target)];
             chart.draw_series(DashedLineSeries::new(
@@ -131,9 +151,7 @@ impl Chart<'_> {
             ))?;
             let text = format!("{} {}", labels.target, labels.number(target));
             let style = font(13.0, TARGET_COLOUR).pos(Pos::new(HPos::Left, VPos::Bottom));
-            chart
-                .plotting_area()
-                .draw(&(EmptyElement::at((x0, target)) + Text::new(text, (8, -6), style)))?;
+            plot.draw(&(EmptyElement::at((x0, target)) + Text::new(text, (8, -6), style)))?;
         }
         if let Some(aim) = values.aim {
             let line = [(aim.from.at, aim.from.value), (aim.to.at, aim.to.value)];
@@ -151,93 +169,98 @@ impl Chart<'_> {
             ];
             chart.draw_series(LineSeries::new(line, TREND_COLOUR.stroke_width(3)))?;
         }
-        chart.draw_series(values.notes.iter().map(|at| {
+        let notes = values.notes.iter().map(|at| {
             EmptyElement::at((*at, y0)) + TriangleMarker::new((0, -8), 6, NOTE_COLOUR.filled())
-        }))?;
-        chart.draw_series(
-            values
-                .points
-                .iter()
-                .map(|p| Circle::new((p.at, p.value), POINT_RADIUS, PROGRESS_COLOUR.filled())),
-        )?;
-        // Families read numbers more easily than gridlines; a crowded chart keeps only the latest.
-        let latest = values.points.len().saturating_sub(1);
-        let few = values.points.len() <= 12;
-        chart.draw_series(
-            values
-                .points
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| few || *i == latest)
-                .map(|(i, p)| {
-                    let style = if i == latest {
-                        bold(15.0, PROGRESS_COLOUR)
-                    } else {
-                        font(13.0, PROGRESS_COLOUR)
-                    };
-                    let text = Text::new(
-                        labels.number(p.value),
-                        (0, -10),
-                        style.pos(Pos::new(HPos::Center, VPos::Bottom)),
-                    );
-                    EmptyElement::at((p.at, p.value)) + text
-                }),
-        )?;
+        });
+        chart.draw_series(notes)?;
+        let points = values
+            .points
+            .iter()
+            .map(|p| Circle::new((p.at, p.value), POINT_RADIUS, PROGRESS_COLOUR.filled()));
+        chart.draw_series(points)?;
+        self.draw_point_labels(&plot, labels)?;
         if values.points.is_empty() {
-            let (w, h) = chart.plotting_area().dim_in_pixel();
-            let style = font(18.0, TARGET_COLOUR).pos(Pos::new(HPos::Center, VPos::Center));
-            let centre = (SIDE + 56 + w as i32 / 2, 8 + h as i32 / 3);
-            area.draw(&Text::new(labels.no_values, centre, style))?;
+            // The plot's pixels are absolute; the area draws relative to its corner.
+            let (xs, ys) = plot.get_pixel_range();
+            let (base_x, base_y) = area.get_base_pixel();
+            let (middle, top) = ((xs.start + xs.end) / 2 - base_x, ys.start - base_y + 40);
+            let panel = ((middle - 270, top), (middle + 270, top + 90));
+            draw_message(area, panel, labels.no_values, labels.no_values_hint)?;
+        }
+        Ok(())
+    }
+
+    /// Each point's value above it on a white backdrop, so lines never hide it; a
+    /// crowded chart labels only the latest.
+    fn draw_point_labels(&self, plot: &Plot<'_>, labels: &Labels) -> Drawn {
+        let points = &self.values.points;
+        let latest = points.len().saturating_sub(1);
+        for (i, point) in points.iter().enumerate() {
+            if points.len() > 12 && i != latest {
+                continue;
+            }
+            let text = labels.number(point.value);
+            let (px, style) = if i == latest {
+                (15, bold(15.0, PROGRESS_COLOUR))
+            } else {
+                (13, font(13.0, PROGRESS_COLOUR))
+            };
+            let half = text.chars().count() as i32 * px * 7 / 20 + 5;
+            let backdrop = Rectangle::new([(-half, -13 - px), (half, -9)], WHITE.filled());
+            let text = Text::new(
+                text,
+                (0, -10),
+                style.pos(Pos::new(HPos::Center, VPos::Bottom)),
+            );
+            plot.draw(&(EmptyElement::at((point.at, point.value)) + backdrop + text))?;
         }
         Ok(())
     }
 
     fn draw_legend(&self, area: &Area<'_>, labels: &Labels) -> Drawn {
         let values = self.values;
-        let y = 18;
-        let mut x = SIDE + 56;
-        let entry = |x: &mut i32, name: &str| {
+        let entries = [
+            (!values.points.is_empty(), Marker::Point, labels.progress),
+            (
+                values.trend.is_some(),
+                Marker::Dashes(TREND_COLOUR, 3, &[(0, 24)]),
+                labels.trend,
+            ),
+            (
+                values.aim.is_some(),
+                Marker::Dashes(AIM_COLOUR, 3, &[(0, 10), (16, 24)]),
+                labels.aim,
+            ),
+            (
+                values.target.is_some(),
+                Marker::Dashes(TARGET_COLOUR, 2, &[(0, 3), (8, 11), (16, 19)]),
+                labels.target,
+            ),
+            (!values.notes.is_empty(), Marker::Triangle, labels.note_only),
+        ];
+        let (y, mut x) = (18, SIDE + 56);
+        for (_, marker, name) in entries.into_iter().filter(|(shown, _, _)| *shown) {
+            match marker {
+                Marker::Point => area.draw(&Circle::new(
+                    (x + 12, y),
+                    POINT_RADIUS - 1,
+                    PROGRESS_COLOUR.filled(),
+                ))?,
+                Marker::Triangle => {
+                    area.draw(&TriangleMarker::new((x + 12, y), 6, NOTE_COLOUR.filled()))?
+                }
+                Marker::Dashes(colour, width, dashes) => {
+                    for (from, to) in dashes {
+                        area.draw(&PathElement::new(
+                            [(x + from, y), (x + to, y)],
+                            colour.stroke_width(width),
+                        ))?;
+                    }
+                }
+            }
             let style = font(14.0, TEXT_COLOUR).pos(Pos::new(HPos::Left, VPos::Center));
-            area.draw(&Text::new(name.to_owned(), (*x + 32, y), style))?;
-            *x += 32 + 8 * name.chars().count() as i32 + 28;
-            Ok::<(), DrawingAreaErrorKind<std::io::Error>>(())
-        };
-        if !values.points.is_empty() {
-            area.draw(&Circle::new(
-                (x + 12, y),
-                POINT_RADIUS - 1,
-                PROGRESS_COLOUR.filled(),
-            ))?;
-            entry(&mut x, labels.progress)?;
-        }
-        if values.trend.is_some() {
-            area.draw(&PathElement::new(
-                [(x, y), (x + 24, y)],
-                TREND_COLOUR.stroke_width(3),
-            ))?;
-            entry(&mut x, labels.trend)?;
-        }
-        if values.aim.is_some() {
-            for (from, to) in [(0, 10), (16, 24)] {
-                area.draw(&PathElement::new(
-                    [(x + from, y), (x + to, y)],
-                    AIM_COLOUR.stroke_width(3),
-                ))?;
-            }
-            entry(&mut x, labels.aim)?;
-        }
-        if values.target.is_some() {
-            for dash in [0, 8, 16] {
-                area.draw(&PathElement::new(
-                    [(x + dash, y), (x + dash + 3, y)],
-                    TARGET_COLOUR.stroke_width(2),
-                ))?;
-            }
-            entry(&mut x, labels.target)?;
-        }
-        if !values.notes.is_empty() {
-            area.draw(&TriangleMarker::new((x + 12, y), 6, NOTE_COLOUR.filled()))?;
-            entry(&mut x, labels.note_only)?;
+            area.draw(&Text::new(name, (x + 32, y), style))?;
+            x += 60 + 8 * name.chars().count() as i32;
         }
         Ok(())
     }
@@ -252,19 +275,13 @@ impl Chart<'_> {
             .map(|p| p.at)
             .chain(values.notes.iter().copied())
             .chain(aim);
-        let (lo, hi) = times.fold(
-            (None, None),
-            |(lo, hi): (Option<DateTime<Utc>>, Option<DateTime<Utc>>), t| {
-                (
-                    Some(lo.map_or(t, |lo| lo.min(t))),
-                    Some(hi.map_or(t, |hi| hi.max(t))),
-                )
-            },
-        );
-        let lo = lo.unwrap_or_else(Utc::now);
-        let hi = hi.unwrap_or(lo).max(lo + Duration::days(7));
+        let times: Vec<_> = times.collect();
+        let lo = times.iter().min().copied().unwrap_or(self.today);
+        let week_later = lo.checked_add_signed(Duration::days(7)).unwrap_or(lo);
+        let hi = times.iter().max().copied().unwrap_or(lo).max(week_later);
         let pad = ((hi - lo) / 30).max(Duration::days(1));
-        (lo - pad, hi + pad)
+        let start = lo.checked_sub_signed(pad).unwrap_or(lo);
+        (start, hi.checked_add_signed(pad).unwrap_or(hi))
     }
 
     /// Every value drawn, the baseline and target included, with room for the labels.
@@ -285,14 +302,56 @@ impl Chart<'_> {
             (lo.min(v), hi.max(v))
         });
         let pad = if hi > lo { (hi - lo) * 0.15 } else { 1.0 };
-        // Counts and scores are rarely negative: do not invent room below zero.
-        let floor = if lo >= 0.0 {
+        // Counts and scores start at zero: show it when it is near, never go below it.
+        let floor = if lo >= 0.0 && lo <= (hi - lo) * 0.5 {
+            0.0
+        } else if lo >= 0.0 {
             (lo - pad).max(0.0)
         } else {
             lo - pad
         };
-        (floor, hi + pad)
+        let top = hi + pad;
+        // Absurd measures (1e308) must not send plotters looking for infinitely many ticks.
+        if floor.is_finite() && top.is_finite() {
+            (floor, top)
+        } else {
+            (0.0, 1.0)
+        }
     }
+}
+
+/// How the legend shows a series.
+enum Marker {
+    Point,
+    Triangle,
+    /// Colour, stroke width, and the dashes' spans in pixels.
+    Dashes(RGBColor, u32, &'static [(i32, i32)]),
+}
+
+/// A message on a soft panel, in place of what cannot be drawn yet.
+fn draw_message(
+    area: &Area<'_>,
+    panel: ((i32, i32), (i32, i32)),
+    headline: &str,
+    hint: &str,
+) -> Drawn {
+    let ((left, top), (right, bottom)) = panel;
+    area.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        PANEL_COLOUR.filled(),
+    ))?;
+    let centre = |dy| ((left + right) / 2, (top + bottom) / 2 + dy);
+    let at = Pos::new(HPos::Center, VPos::Center);
+    area.draw(&Text::new(
+        headline,
+        centre(-14),
+        bold(18.0, TEXT_COLOUR).pos(at),
+    ))?;
+    area.draw(&Text::new(
+        hint,
+        centre(16),
+        font(15.0, MUTED_COLOUR).pos(at),
+    ))
 }
 
 fn top_left() -> Pos {
@@ -437,9 +496,14 @@ mod labels {
         pub aim: &'static str,
         pub target: &'static str,
         pub note_only: &'static str,
+        pub today: &'static str,
+        pub open_quote: &'static str,
+        pub close_quote: &'static str,
         pub date_axis: &'static str,
         pub no_measure: &'static str,
         pub no_values: &'static str,
+        pub no_measure_hint: &'static str,
+        pub no_values_hint: &'static str,
         months: [&'static str; 12],
     }
 
@@ -450,9 +514,14 @@ mod labels {
         aim: "Aim line",
         target: "Target",
         note_only: "Note without a number",
+        today: "Today",
+        open_quote: "“",
+        close_quote: "”",
         date_axis: "Date",
         no_measure: "No data yet: this goal has no measure to chart.",
         no_values: "No data yet: no measurements so far.",
+        no_measure_hint: "Progress will show here once the team agrees how to measure it.",
+        no_values_hint: "Each measurement the team records will appear as a dot.",
         months: [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ],
@@ -465,9 +534,14 @@ mod labels {
         aim: "Camino a la meta",
         target: "Meta",
         note_only: "Nota sin número",
+        today: "Hoy",
+        open_quote: "«",
+        close_quote: "»",
         date_axis: "Fecha",
         no_measure: "Aún no hay datos: esta meta no tiene una medida.",
         no_values: "Aún no hay datos: todavía no hay mediciones.",
+        no_measure_hint: "El progreso aparecerá aquí cuando el equipo acuerde cómo medirlo.",
+        no_values_hint: "Cada medición que registre el equipo aparecerá como un punto.",
         months: [
             "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
         ],
@@ -494,6 +568,14 @@ mod labels {
                 (true, false) => format!("{} {month}", at.day()),
                 (true, true) => format!("{} {month} {}", at.day(), at.year()),
             }
+        }
+
+        /// A time axis label: the day, or the month and year on a long axis.
+        pub fn tick(&self, at: DateTime<Utc>, long: bool) -> String {
+            if !long {
+                return self.date(at, false);
+            }
+            format!("{} {}", self.months[at.month0() as usize], at.year())
         }
 
         /// At most two decimals, none when whole, with the language's decimal mark.
@@ -554,12 +636,22 @@ mod labels {
         /// The `<desc>` sentence: entries, latest value, percent of target, trend.
         pub fn summary(&self, chart: &Chart<'_>) -> String {
             let values = chart.values;
-            let (n, k) = (chart.total_entries, values.points.len());
-            let mut text = match (self.spanish(), n == 1) {
-                (false, true) => format!("1 progress entry, {k} with a value."),
-                (false, false) => format!("{n} progress entries, {k} with a value."),
-                (true, true) => format!("1 registro de progreso, {k} con valor."),
-                (true, false) => format!("{n} registros de progreso, {k} con valor."),
+            let (k, drawn) = (
+                values.points.len(),
+                values.points.len() + values.notes.len(),
+            );
+            let n = chart.total_entries.max(drawn);
+            let mut text = match (self.spanish(), n == 1, n > drawn) {
+                (false, true, _) => format!("1 progress entry, {k} with a value."),
+                (false, false, false) => format!("{n} progress entries, {k} with a value."),
+                (false, false, true) => format!(
+                    "{n} progress entries; the latest {drawn} are drawn, {k} of them with a value."
+                ),
+                (true, true, _) => format!("1 registro de progreso, {k} con valor."),
+                (true, false, false) => format!("{n} registros de progreso, {k} con valor."),
+                (true, false, true) => format!(
+                    "{n} registros de progreso; se muestran los últimos {drawn}, {k} con valor."
+                ),
             };
             let Some(measure) = chart.measure else {
                 return format!("{text} {}", self.no_measure);
@@ -609,6 +701,103 @@ mod labels {
                 };
             }
             text
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alliance_domain::progress::Observation;
+    use alliance_domain::values::Direction;
+    use chrono::NaiveDate;
+
+    use super::*;
+    use alliance_domain::chart::chart_values;
+
+    #[test]
+    fn long_words_wrap_and_what_does_not_fit_ends_in_an_ellipsis() {
+        assert_eq!(wrap("one two three", 7, 3), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4, 3), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a b c d e f", 3, 2), ["a b", "c…"]);
+    }
+
+    #[test]
+    fn user_text_is_escaped_for_xml_and_loses_control_characters() {
+        assert_eq!(
+            escape("<b> & \"q\" 'a'\u{1}"),
+            "&lt;b&gt; &amp; &quot;q&quot; &apos;a&apos; "
+        );
+    }
+
+    #[test]
+    fn languages_are_read_from_bcp47_tags() {
+        assert_eq!(Language::from_tag("es-419"), Some(Language::Spanish));
+        assert_eq!(Language::from_tag("EN_us"), Some(Language::English));
+        assert_eq!(Language::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn numbers_are_short_and_use_the_languages_decimal_mark() {
+        let (en, es) = (Labels::of(Language::English), Labels::of(Language::Spanish));
+        assert_eq!(en.number(2.0), "2");
+        assert_eq!(en.number(1.456), "1.46");
+        assert_eq!(es.number(1.5), "1,5");
+        assert_eq!(en.number(-0.001), "0");
+    }
+
+    fn render(own_words: &str, measure: Option<&Measure>, observations: &[Observation]) -> String {
+        let today = Utc::now();
+        let values = chart_values(measure, today - Duration::weeks(20), observations);
+        let chart = Chart {
+            own_words,
+            measure,
+            values: &values,
+            total_entries: observations.len(),
+            language: Language::English,
+            today,
+        };
+        let svg = chart.render();
+        if let Ok(dir) = std::env::var("ALLIANCE_CHART_DIR") {
+            let name = own_words.split_whitespace().next().unwrap_or("chart");
+            std::fs::write(format!("{dir}/{name}.svg"), &svg).expect("write");
+        }
+        svg
+    }
+
+    #[test]
+    fn every_kind_of_goal_gets_a_well_formed_chart_with_a_title_and_a_description() {
+        let decreasing = Measure {
+            name: "Times sent out of class".into(),
+            unit: None,
+            baseline: 9.0,
+            target: 2.0,
+            direction: Direction::Decrease,
+            target_date: None,
+        };
+        let with_date = Measure {
+            target_date: Some(NaiveDate::from_ymd_opt(2099, 1, 1).unwrap()),
+            ..decreasing.clone()
+        };
+        let now = Utc::now();
+        let many: Vec<Observation> = (0..30)
+            .map(|week| Observation {
+                observed_at: now - Duration::weeks(30 - week),
+                value: Some(9.0 - week as f64 / 5.0 + (week % 3) as f64),
+            })
+            .collect();
+        let long = "Fewer\u{7} times out of class ".repeat(20);
+        for svg in [
+            render("Bare: no measure yet", None, &[]),
+            render("Empty: a measure and no values", Some(&with_date), &[]),
+            render(&long, Some(&decreasing), &many),
+        ] {
+            let document = roxmltree::Document::parse(&svg).expect("well-formed");
+            let mut children = document
+                .root_element()
+                .children()
+                .filter(|n| n.is_element());
+            assert!(children.next().is_some_and(|n| n.has_tag_name("title")));
+            assert!(children.next().is_some_and(|n| n.has_tag_name("desc")));
         }
     }
 }

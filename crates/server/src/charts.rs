@@ -1,27 +1,25 @@
 //! `GET /charts/goals/{id}.svg`: a goal's progress as a picture a family can read at a
 //! glance. The data comes from a GraphQL query run as the caller, so the chart obeys
 //! exactly the API's access rules and its read is audited like any other read.
-//! [`chart_values`] computes what the chart shows; [`crate::chart_svg`] draws it.
+//! [`alliance_domain::chart::chart_values`] computes what the chart shows (the same values
+//! a data share records); [`crate::chart_svg`] draws them.
 
+use alliance_domain::chart::chart_values;
 use alliance_domain::model::Measure;
-use alliance_domain::progress::{Observation, ProgressSummary, summarize};
-use alliance_graphql::AppSchema;
+use alliance_domain::progress::Observation;
+use alliance_graphql::{AppSchema, Authentication};
 use alliance_store::Store;
 use axum::extract::{FromRequestParts, Path, Query, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::chart_svg::{self, Language};
 use crate::tokens::Verifier;
 
-/// The newest entries a chart draws: one page of the API.
-pub const MAX_ENTRIES: usize = 100;
-
+/// The chart draws the newest 100 entries: one page of the API.
 const GOAL_CHART: &str = "query GoalChart($id: ID!) {
   viewer { person { preferredLanguage } }
   node(id: $id) {
@@ -34,108 +32,6 @@ const GOAL_CHART: &str = "query GoalChart($id: ID!) {
   }
 }";
 
-/// A point of the chart: a value at a time.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ChartPoint {
-    pub at: DateTime<Utc>,
-    pub value: f64,
-}
-
-/// A straight line between two points.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Segment {
-    pub from: ChartPoint,
-    pub to: ChartPoint,
-}
-
-/// Exactly what a goal's chart shows, so a data share can record what the family saw.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartValues {
-    /// Entries with a value, oldest first.
-    pub points: Vec<ChartPoint>,
-    /// When the entries without a value (narrative only) were observed, oldest first.
-    pub notes: Vec<DateTime<Utc>>,
-    /// The least-squares trend from the first point to the last.
-    pub trend: Option<Segment>,
-    /// The aim line: the baseline at the start to the target at the target date.
-    pub aim: Option<Segment>,
-    /// The measure's target.
-    pub target: Option<f64>,
-    /// The progress summary of the same entries.
-    pub summary: ProgressSummary,
-}
-
-/// What a goal's chart shows for `observations` against its `measure`, monitoring having
-/// started when the goal was `created_at`. The summary, slope and aim line follow
-/// [`alliance_domain::progress::summarize`], so the chart agrees with `progressSummary`.
-pub fn chart_values(
-    measure: Option<&Measure>,
-    created_at: DateTime<Utc>,
-    observations: &[Observation],
-) -> ChartValues {
-    let summary = summarize(measure, created_at, observations);
-    let mut points: Vec<ChartPoint> = observations
-        .iter()
-        .filter_map(|o| {
-            let value = o.value.filter(|v| v.is_finite())?;
-            Some(ChartPoint {
-                at: o.observed_at,
-                value,
-            })
-        })
-        .collect();
-    points.sort_by_key(|p| p.at);
-    let mut notes: Vec<_> = observations
-        .iter()
-        .filter(|o| o.value.is_none())
-        .map(|o| o.observed_at)
-        .collect();
-    notes.sort();
-
-    let trend = summary.slope_per_week.and_then(|slope| {
-        let (first, last) = (points.first()?, points.last()?);
-        let n = points.len() as f64;
-        let mean_weeks = points.iter().map(|p| weeks(first.at, p.at)).sum::<f64>() / n;
-        let mean_value = points.iter().map(|p| p.value).sum::<f64>() / n;
-        let at = |when: DateTime<Utc>| ChartPoint {
-            at: when,
-            value: mean_value + slope * (weeks(first.at, when) - mean_weeks),
-        };
-        Some(Segment {
-            from: at(first.at),
-            to: at(last.at),
-        })
-    });
-    // The domain draws an aim line exactly when it can name the rate it needs.
-    let aim = measure
-        .filter(|_| summary.needed_rate_per_week.is_some())
-        .and_then(|m| {
-            let start = points.first().map_or(created_at, |p| created_at.min(p.at));
-            Some(Segment {
-                from: ChartPoint {
-                    at: start,
-                    value: m.baseline,
-                },
-                to: ChartPoint {
-                    at: m.target_date?.and_time(NaiveTime::MIN).and_utc(),
-                    value: m.target,
-                },
-            })
-        });
-    ChartValues {
-        points,
-        notes,
-        trend,
-        aim,
-        target: measure.map(|m| m.target),
-        summary,
-    }
-}
-
-fn weeks(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
-    (to - from).num_milliseconds() as f64 / (7.0 * 24.0 * 3_600_000.0)
-}
-
 /// Serves the chart of the goal named in `/charts/goals/{id}.svg` to the caller.
 pub async fn goal_chart(
     schema: &AppSchema,
@@ -143,59 +39,89 @@ pub async fn goal_chart(
     verifier: &Verifier,
     request: Request,
 ) -> Response {
+    // As for `/graphql`: the audit log's request id is ours, never the caller's.
+    let request_id = uuid::Uuid::now_v7().to_string();
+    let mut response = chart(schema, store, verifier, request, &request_id).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+async fn chart(
+    schema: &AppSchema,
+    store: &Store,
+    verifier: &Verifier,
+    request: Request,
+    request_id: &str,
+) -> Response {
     let (mut parts, _) = request.into_parts();
     let file = Path::<String>::from_request_parts(&mut parts, &()).await;
     let Some(id) = file.as_ref().ok().and_then(|f| f.strip_suffix(".svg")) else {
         return problem(StatusCode::NOT_FOUND, "NOT_FOUND", "charts end in `.svg`");
     };
     if !is_goal_id(id) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "id: not a valid Goal ID",
-        );
+        let message = "id: not a valid Goal ID";
+        return problem(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message);
     }
-    let lang = Query::<ChartParams>::try_from_uri(&parts.uri)
-        .ok()
-        .and_then(|Query(params)| params.lang);
     let headers = &parts.headers;
     let auth = verifier.authenticate(header_text(headers, header::AUTHORIZATION));
-    let request_id = header_text(headers, "x-request-id")
-        .filter(|id| !id.is_empty() && id.len() <= 128)
-        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
-    let span = tracing::info_span!("chart", request_id = %request_id, operation = "GoalChart");
-    let query = async_graphql::Request::new(GOAL_CHART)
-        .operation_name("GoalChart")
-        .variables(async_graphql::Variables::from_json(
-            serde_json::json!({ "id": id }),
-        ));
-    let response = alliance_graphql::execute(schema, store, query, auth, request_id)
-        .instrument(span)
-        .await;
-    if let Some(error) = response.errors.first() {
-        return from_graphql(error);
-    }
-    let reply = match serde_json::from_value::<Reply>(response.data.into_json().unwrap_or_default())
-    {
+    let client_request_id = header_text(headers, "x-request-id")
+        .filter(|id| id.len() <= 128)
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "chart",
+        request_id = %request_id,
+        client_request_id = %client_request_id,
+        operation = "GoalChart"
+    );
+    let asked = ask(schema, store, auth, request_id.to_owned(), id).instrument(span);
+    let reply = match asked.await {
         Ok(reply) => reply,
-        Err(error) => {
-            tracing::error!(%error, "the chart's query answered in an unexpected shape");
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            );
-        }
+        Err(response) => return response,
     };
     let Some(goal) = reply.node.filter(|g| g.own_words.is_some()) else {
         return problem(StatusCode::NOT_FOUND, "NOT_FOUND", "goal not found");
     };
+    let lang = Query::<ChartParams>::try_from_uri(&parts.uri)
+        .ok()
+        .and_then(|Query(params)| params.lang);
     let preferred = reply
         .viewer
         .and_then(|v| v.person)
         .map(|p| p.preferred_language);
     let language = negotiate(lang.as_deref(), headers, preferred.as_deref());
-    svg_response(goal.draw(language))
+    // Drawing runs third-party layout code; a panic there must not drop the connection.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| goal.draw(language))) {
+        Ok(svg) => svg_response(svg),
+        Err(_) => {
+            tracing::error!("drawing a goal chart panicked");
+            internal_error()
+        }
+    }
+}
+
+/// Runs the chart's query as the caller: the API's access rules, and its audit of the read.
+async fn ask(
+    schema: &AppSchema,
+    store: &Store,
+    auth: Authentication,
+    request_id: String,
+    id: &str,
+) -> Result<Reply, Response> {
+    let variables = async_graphql::Variables::from_json(serde_json::json!({ "id": id }));
+    let query = async_graphql::Request::new(GOAL_CHART)
+        .operation_name("GoalChart")
+        .variables(variables);
+    let response = alliance_graphql::execute(schema, store, query, auth, request_id).await;
+    if let Some(error) = response.errors.first() {
+        return Err(from_graphql(error));
+    }
+    let data = response.data.into_json().unwrap_or_default();
+    serde_json::from_value(data).map_err(|error| {
+        tracing::error!(%error, "the chart's query answered in an unexpected shape");
+        internal_error()
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -217,15 +143,9 @@ fn negotiate(lang: Option<&str>, headers: &HeaderMap, preferred: Option<&str>) -
         .unwrap_or(Language::English)
 }
 
-/// Whether `id` is a Goal's global ID (`base64url("Goal:<uuid>")`).
+/// Whether `id` is a Goal's global ID.
 fn is_goal_id(id: &str) -> bool {
-    let Ok(bytes) = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')) else {
-        return false;
-    };
-    std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|text| text.strip_prefix("Goal:"))
-        .is_some_and(|uuid| uuid::Uuid::parse_str(uuid).is_ok())
+    alliance_graphql::parse_global_id(id).is_some_and(|(kind, _)| kind == "Goal")
 }
 
 fn header_text(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
@@ -315,6 +235,7 @@ impl GoalReply {
             values: &values,
             total_entries: progress.total_count.max(observations.len()),
             language,
+            today: Utc::now(),
         };
         chart.render()
     }
@@ -365,6 +286,14 @@ fn from_graphql(error: &async_graphql::ServerError) -> Response {
     problem(status, code, message)
 }
 
+fn internal_error() -> Response {
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error",
+    )
+}
+
 /// An error as GraphQL clients know it: `{"errors":[{"message","extensions":{"code"}}]}`.
 fn problem(status: StatusCode, code: &str, message: &str) -> Response {
     let body =
@@ -381,4 +310,30 @@ fn problem(status: StatusCode, code: &str, message: &str) -> Response {
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_comes_from_the_parameter_then_the_header_then_the_viewer() {
+        let mut headers = HeaderMap::new();
+        let none = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, "es-MX,en;q=0.8".parse().unwrap());
+        assert_eq!(negotiate(Some("en"), &headers, None), Language::English);
+        assert_eq!(negotiate(None, &headers, Some("en")), Language::Spanish);
+        assert_eq!(negotiate(None, &none, Some("es")), Language::Spanish);
+        assert_eq!(negotiate(Some("fr"), &headers, None), Language::English);
+        assert_eq!(negotiate(None, &none, None), Language::English);
+    }
+
+    #[test]
+    fn only_a_goals_global_id_is_a_goal_id() {
+        let uuid = uuid::Uuid::now_v7();
+        assert!(is_goal_id(&alliance_graphql::global_id("Goal", uuid)));
+        assert!(!is_goal_id(&alliance_graphql::global_id("Student", uuid)));
+        assert!(!is_goal_id("not an id"));
+        assert!(!is_goal_id(""));
+    }
 }

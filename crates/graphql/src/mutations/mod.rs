@@ -180,8 +180,8 @@ pub(crate) async fn commit(
     alliance_store::commit(tx).await?;
     // What this request loaded before the change is stale now: later reads in the same
     // document (a payload, the next mutation) go to the database.
-    if let Ok(loader) = ctx.loader() {
-        loader.enable_all_cache(false);
+    if let Ok(loads) = ctx.loads() {
+        loads.forget();
     }
     Ok(())
 }

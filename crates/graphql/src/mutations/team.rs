@@ -259,13 +259,13 @@ impl TeamMutations {
             if input.minutes.is_some_and(|m| !(1..=600).contains(&m)) {
                 return Err(DomainError::invalid("minutes", "must be between 1 and 600"));
             }
-            if let (Some(start), Some(end)) = (input.start_date, input.end_date) {
-                if end.0 < start.0 {
-                    return Err(DomainError::invalid(
-                        "endDate",
-                        "must not be before the start date",
-                    ));
-                }
+            if let (Some(start), Some(end)) = (input.start_date, input.end_date)
+                && end.0 < start.0
+            {
+                return Err(DomainError::invalid(
+                    "endDate",
+                    "must not be before the start date",
+                ));
             }
             let owner = match &input.owner_id {
                 Some(id) => Some(active_member(ctx, &alliance, "ownerId", id).await?.id),

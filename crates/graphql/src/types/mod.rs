@@ -33,7 +33,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Batch: Loader<K, Error = crate::loaders::LoadError>,
 {
-    ctx.loader()?.load_one(key).await.gql()
+    ctx.loads()?.load(key).await.gql()
 }
 
 /// The member `id` of `alliance`, past or present, through the alliance's members loader.

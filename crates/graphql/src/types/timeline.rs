@@ -187,6 +187,6 @@ pub(crate) async fn events(
             TimelineRecord::PhaseChange(PhaseChange(p)),
         ));
     }
-    events.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
     Ok(events)
 }
