@@ -925,14 +925,23 @@ async fn the_operation_name_field_of_the_request_is_recorded_too() {
         .send()
         .await
         .expect("send");
-    let server_request_id = response.headers()["x-request-id"].to_str().expect("ascii").to_owned();
-    assert_ne!(server_request_id, "req-from-the-client-42", "the audit log keeps the server's own id");
+    let server_request_id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_ne!(
+        server_request_id, "req-from-the-client-42",
+        "the audit log keeps the server's own id"
+    );
     let body: Value = response.json().await.expect("json");
     assert_eq!(data(&body)["alliance"]["id"], f.alliance_1.as_str());
     let events = audit_events(&app, &admin, &f.student_1).await;
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0]["operationName"], "Second");
-    assert_eq!(events[0]["entityType"], "Student", "a read is of the student's records");
+    assert_eq!(
+        events[0]["entityType"], "Student",
+        "a read is of the student's records"
+    );
     assert_eq!(events[0]["requestId"], server_request_id.as_str());
 }
 
