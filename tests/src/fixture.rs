@@ -384,3 +384,64 @@ impl Fixture {
         })
     }
 }
+
+/// The type and uuid inside a global ID (`base64url("Type:uuid")`), for tests that
+/// write straight into the database what the API would refuse to.
+pub fn decode_global_id(id: &str) -> (String, uuid::Uuid) {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in id.trim_end_matches('=').bytes() {
+        let value = ALPHABET
+            .iter()
+            .position(|a| *a == c)
+            .unwrap_or_else(|| panic!("{id} is not base64url")) as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    let text = String::from_utf8(bytes).expect("a global ID is text");
+    let (kind, uuid) = text.split_once(':').expect("Type:uuid");
+    (kind.to_owned(), uuid::Uuid::parse_str(uuid).expect("uuid"))
+}
+
+impl Fixture {
+    /// A check-in asked of the caregiver of alliance 1 whose due date passed yesterday,
+    /// unanswered: written straight into the database, since `requestFeedback` refuses a
+    /// due date in the past. Returns its global ID.
+    pub async fn expired_feedback_request(&self, app: &TestApp) -> String {
+        use alliance_domain::values::FeedbackAudience;
+        use alliance_store::feedback::{self, NewRequest};
+        let (_, alliance) = decode_global_id(&self.alliance_1);
+        let (_, member) = decode_global_id(&self.caregiver_member_1);
+        let request = feedback::request(
+            app.store.db(),
+            NewRequest {
+                alliance_id: AllianceId(alliance),
+                member_id: MemberId(member),
+                audience: FeedbackAudience::Adult,
+                language: "en".into(),
+                due_date: (Utc::now() - Duration::days(1)).date_naive(),
+                requested_by_subject: "staff-a".into(),
+            },
+        )
+        .await
+        .expect("feedback request");
+        gid("FeedbackRequest", request.id.0)
+    }
+
+    /// A token for `subject` with `roles` in district `alpha`.
+    pub fn alpha_token(&self, app: &TestApp, subject: &str, roles: &[&str]) -> String {
+        app.token(TokenFor {
+            subject,
+            district: "alpha",
+            roles,
+            schools: vec![],
+        })
+    }
+}

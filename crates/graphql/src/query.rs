@@ -171,10 +171,12 @@ impl QueryRoot {
     /// not have it; `language` in the answer says which).
     async fn feedback_instrument(
         &self,
+        ctx: &Context<'_>,
         audience: FeedbackAudience,
         #[graphql(desc = "BCP 47 tag, such as `es` or `es-MX`.")] language: Option<String>,
-    ) -> FeedbackInstrument {
-        alliance_domain::feedback::instrument(audience.into(), language.as_deref()).into()
+    ) -> ApiResult<FeedbackInstrument> {
+        ctx.viewer()?;
+        Ok(alliance_domain::feedback::instrument(audience.into(), language.as_deref()).into())
     }
 
     /// The viewer's open alliances that need attention, most urgent first: open concerns,

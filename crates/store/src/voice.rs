@@ -155,21 +155,3 @@ pub async fn by_ids(
         .domain()?;
     with_goals(db, rows).await
 }
-
-/// A voice entry of the alliance `alliance`, whoever may read it, for checking a
-/// correction.
-pub async fn in_alliance(
-    db: &impl ConnectionTrait,
-    alliance: AllianceId,
-    id: VoiceEntryId,
-) -> StoreResult<Option<VoiceEntry>> {
-    let row = voice_entry::Entity::find_by_id(id.0)
-        .filter(voice_entry::Column::AllianceId.eq(alliance.0))
-        .one(db)
-        .await
-        .domain()?;
-    match row {
-        Some(row) => Ok(with_goals(db, vec![row]).await?.pop()),
-        None => Ok(None),
-    }
-}

@@ -67,8 +67,22 @@ pub(crate) async fn goals_of(
     Ok(found)
 }
 
+/// Decodes the ids in input `field` (records of GraphQL type `kind`) and checks each is a
+/// record of `alliance`; repeats are dropped.
+pub(crate) async fn records_of(
+    ctx: &Context<'_>,
+    alliance: AllianceId,
+    kind: &'static str,
+    field: &str,
+    ids: &[ID],
+    make: fn(uuid::Uuid) -> RecordRef,
+) -> Result<Vec<RecordRef>, DomainError> {
+    let decoded = refs(kind, field, ids, make)?;
+    same_alliance(ctx, alliance, field, decoded).await
+}
+
 /// Decodes record ids of one kind (`kind` is the GraphQL type) into references.
-pub(crate) fn refs(
+fn refs(
     kind: &'static str,
     field: &str,
     ids: &[ID],
@@ -80,7 +94,7 @@ pub(crate) fn refs(
 }
 
 /// Checks every reference belongs to `alliance`; drops repeats.
-pub(crate) async fn same_alliance(
+async fn same_alliance(
     ctx: &Context<'_>,
     alliance: AllianceId,
     field: &str,

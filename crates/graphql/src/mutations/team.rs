@@ -22,7 +22,7 @@ use alliance_store::{
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Duration, SubsecRound};
 
-use super::checks::{active_member, active_members, goals_of, refs, same_alliance};
+use super::checks::{active_member, active_members, goals_of, records_of};
 use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
@@ -203,25 +203,38 @@ async fn informed_by(
     input: Option<InformedByInput>,
 ) -> Result<Vec<RecordRef>, DomainError> {
     let input = input.unwrap_or_default();
-    let mut cited = refs(
+    let mut cited = records_of(
+        ctx,
+        alliance,
         "FeedbackResponse",
         "informedBy.feedbackResponseIds",
         &input.feedback_response_ids.unwrap_or_default(),
         |id| RecordRef::FeedbackResponse(FeedbackResponseId(id)),
-    )?;
-    cited.extend(refs(
-        "Reflection",
-        "informedBy.reflectionIds",
-        &input.reflection_ids.unwrap_or_default(),
-        |id| RecordRef::Reflection(ReflectionId(id)),
-    )?);
-    cited.extend(refs(
-        "ProgressEntry",
-        "informedBy.progressEntryIds",
-        &input.progress_entry_ids.unwrap_or_default(),
-        |id| RecordRef::ProgressEntry(ProgressEntryId(id)),
-    )?);
-    same_alliance(ctx, alliance, "informedBy", cited).await
+    )
+    .await?;
+    cited.extend(
+        records_of(
+            ctx,
+            alliance,
+            "Reflection",
+            "informedBy.reflectionIds",
+            &input.reflection_ids.unwrap_or_default(),
+            |id| RecordRef::Reflection(ReflectionId(id)),
+        )
+        .await?,
+    );
+    cited.extend(
+        records_of(
+            ctx,
+            alliance,
+            "ProgressEntry",
+            "informedBy.progressEntryIds",
+            &input.progress_entry_ids.unwrap_or_default(),
+            |id| RecordRef::ProgressEntry(ProgressEntryId(id)),
+        )
+        .await?,
+    );
+    Ok(cited)
 }
 
 /// Mutations for the team's work.
@@ -564,19 +577,30 @@ impl TeamMutations {
             .into_iter()
             .map(RecordRef::Goal)
             .collect();
-            considered.extend(refs(
-                "Intervention",
-                "interventionIds",
-                &input.intervention_ids.unwrap_or_default(),
-                |id| RecordRef::Intervention(InterventionId(id)),
-            )?);
-            considered.extend(refs(
-                "FeedbackResponse",
-                "feedbackResponseIds",
-                &input.feedback_response_ids.unwrap_or_default(),
-                |id| RecordRef::FeedbackResponse(FeedbackResponseId(id)),
-            )?);
-            let considered = same_alliance(ctx, alliance.id, "considered", considered).await?;
+            let interventions = input.intervention_ids.unwrap_or_default();
+            considered.extend(
+                records_of(
+                    ctx,
+                    alliance.id,
+                    "Intervention",
+                    "interventionIds",
+                    &interventions,
+                    |id| RecordRef::Intervention(InterventionId(id)),
+                )
+                .await?,
+            );
+            let responses = input.feedback_response_ids.unwrap_or_default();
+            considered.extend(
+                records_of(
+                    ctx,
+                    alliance.id,
+                    "FeedbackResponse",
+                    "feedbackResponseIds",
+                    &responses,
+                    |id| RecordRef::FeedbackResponse(FeedbackResponseId(id)),
+                )
+                .await?,
+            );
             let new = NewReflection {
                 alliance_id: alliance.id,
                 kind: input.kind.into(),

@@ -153,8 +153,12 @@ impl VoiceMutations {
             let supersedes = match &input.supersedes_id {
                 Some(id) => {
                     let id = VoiceEntryId(input_id("VoiceEntry", "supersedesId", id)?);
-                    voice::in_alliance(store(ctx)?.db(), alliance.id, id)
+                    // Only an entry the viewer can read can be corrected: a hidden one is
+                    // as unknown as one that does not exist.
+                    voice::by_ids(store(ctx)?.db(), &viewer.read_scope(), &[id])
                         .await?
+                        .into_iter()
+                        .find(|v| v.alliance_id == alliance.id)
                         .ok_or_else(|| {
                             DomainError::invalid(
                                 "supersedesId",
