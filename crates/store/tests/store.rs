@@ -2,14 +2,15 @@
 //! `ALLIANCE_TEST_DATABASE_URL` names a server. Each test has a database of its own.
 
 use alliance_domain::DomainError;
-use alliance_domain::access::ReadScope;
+use alliance_domain::access::{ReadScope, TeamReach};
 use alliance_domain::ids::{AuditEventId, DistrictId, PersonId};
 use alliance_domain::model::{
     Alliance, AuditEvent, District, Goal, Measure, Person, School, Student,
 };
 use alliance_domain::values::{
-    AlliancePhase, AllianceStatus, AuditAction, Direction, GoalDomain, GoalStatus, MemberRole,
-    ProgressSource,
+    Acceptance, AlliancePhase, AllianceStatus, AuditAction, CommunicationKind, Direction,
+    GoalDomain, GoalStatus, InterventionStatus, MemberRole, NextStepStatus, PracticeStatus,
+    ProgressSource, Visibility,
 };
 use alliance_store::goals::NewGoal;
 use alliance_store::members::NewMember;
@@ -18,8 +19,9 @@ use alliance_store::progress::NewProgress;
 use alliance_store::students::{NewStudent, StudentFilter};
 use alliance_store::testing::TestDatabase;
 use alliance_store::{
-    Page, Store, StoreResult, alliances, audit, demo, districts, goals, members, persons, progress,
-    schools, students,
+    Page, Store, StoreResult, acceptances, alliances, audit, communications, demo, districts,
+    feedback, goals, health, interventions, members, next_steps, persons, progress, reflections,
+    schools, students, voice,
 };
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -950,6 +952,7 @@ async fn the_demo_district_loads_once_with_full_alliances() {
         .await
         .expect("person");
     assert!(staff.is_some(), "staff can sign in by their subject");
+    the_demo_keeps_its_practices(store, &loaded, &alliances, &goals, &everyone).await;
 
     let again = demo::load(store).await.expect("demo again");
     assert!(!again.created);
@@ -959,4 +962,282 @@ async fn the_demo_district_loads_once_with_full_alliances() {
         .expect("list");
     assert_eq!(total as usize, loaded.students);
     db.finish().await;
+}
+
+/// The demo's practices: voice, acceptance, interventions, shares, feedback with concerns,
+/// reflections and next steps, laid out in the past, with a health that differs between
+/// alliances.
+async fn the_demo_keeps_its_practices(
+    store: &Store,
+    loaded: &demo::DemoOutcome,
+    alliances: &[Alliance],
+    goals: &[Goal],
+    everyone: &[alliance_domain::model::AllianceMember],
+) {
+    let db = store.db();
+    let now = alliance_store::now();
+    let today = now.date_naive();
+    let ids: Vec<_> = alliances.iter().map(|a| a.id).collect();
+    let family_view = whole(&loaded.district);
+    let team_view = ReadScope {
+        team: TeamReach {
+            whole_district: true,
+            ..TeamReach::default()
+        },
+        ..whole(&loaded.district)
+    };
+    let role_of = |member| everyone.iter().find(|m| m.id == member).map(|m| m.role);
+    let each_alliance_has = |what: &str, of: &dyn Fn(&Alliance) -> usize| {
+        for alliance in alliances {
+            assert!(of(alliance) > 0, "an alliance without {what}");
+        }
+    };
+
+    // The family's words, verbatim and attributed; one corrected; some team-only.
+    let voices = voice::for_alliances(db, &team_view, &ids)
+        .await
+        .expect("voice");
+    assert_eq!(voices.len(), loaded.voice_entries);
+    each_alliance_has("voice", &|a| {
+        voices.iter().filter(|v| v.alliance_id == a.id).count()
+    });
+    for entry in &voices {
+        assert!(role_of(entry.speaker).expect("speaker").is_family());
+        assert!(entry.recorded_by_subject.starts_with("staff-"));
+        assert!(!entry.words.is_empty() && !entry.goals.is_empty());
+        assert!(entry.said_at <= entry.created_at && entry.created_at < now);
+    }
+    assert!(voices.iter().any(|v| v.language == "es"));
+    let corrections: Vec<_> = voices.iter().filter(|v| v.supersedes.is_some()).collect();
+    assert_eq!(corrections.len(), 1, "one correction in the district");
+    let corrected = voices
+        .iter()
+        .find(|v| Some(v.id) == corrections[0].supersedes)
+        .expect("the corrected entry stays readable");
+    assert!(corrected.said_at < corrections[0].said_at);
+    let private = voices
+        .iter()
+        .filter(|v| v.visibility == Visibility::TeamOnly)
+        .count();
+    assert!(private > 0, "something told in confidence");
+    let seen_by_family = voice::for_alliances(db, &family_view, &ids)
+        .await
+        .expect("voice");
+    assert_eq!(seen_by_family.len(), voices.len() - private);
+
+    // Whether the family stands behind each goal.
+    let goal_ids: Vec<_> = goals.iter().map(|g| g.id).collect();
+    let answers = acceptances::for_goals(db, &goal_ids)
+        .await
+        .expect("acceptance");
+    assert_eq!(answers.len(), loaded.acceptances);
+    let count = |a: Acceptance| answers.iter().filter(|x| x.acceptance == a).count();
+    assert!(count(Acceptance::Agree) > count(Acceptance::Pending) + count(Acceptance::Disagree));
+    assert!(count(Acceptance::Pending) > 0);
+    assert!(
+        answers
+            .iter()
+            .filter(|a| a.acceptance == Acceptance::Disagree)
+            .all(|a| a.comment.is_some())
+            && count(Acceptance::Disagree) > 0
+    );
+
+    // Interventions, with why, and every change of status with its reason.
+    let doing = interventions::for_alliances(db, &ids)
+        .await
+        .expect("interventions");
+    assert_eq!(doing.len(), loaded.interventions);
+    each_alliance_has("interventions", &|a| {
+        doing.iter().filter(|i| i.alliance_id == a.id).count()
+    });
+    assert!(
+        doing
+            .iter()
+            .all(|i| !i.rationale.trim().is_empty() && !i.goals.is_empty())
+    );
+    let changes = interventions::changes(db, &doing.iter().map(|i| i.id).collect::<Vec<_>>())
+        .await
+        .expect("changes");
+    for intervention in &doing {
+        let history: Vec<_> = changes
+            .iter()
+            .filter(|c| c.intervention_id == intervention.id)
+            .collect();
+        assert_eq!(history[0].to_status, InterventionStatus::Planned);
+        assert_eq!(
+            history.last().expect("a change").to_status,
+            intervention.status
+        );
+        if intervention.status != InterventionStatus::Planned {
+            assert_eq!(
+                (history[1].from_status, history[1].to_status),
+                (
+                    Some(InterventionStatus::Planned),
+                    InterventionStatus::Active
+                )
+            );
+        }
+        assert!(
+            history
+                .windows(2)
+                .all(|w| w[0].changed_at < w[1].changed_at)
+        );
+        assert!(
+            history
+                .iter()
+                .all(|c| !c.reason.is_empty() && c.changed_at < now)
+        );
+    }
+    assert!(doing.iter().any(|i| i.status == InterventionStatus::Active));
+
+    // Explanations and data shares, each share holding what the family saw.
+    let told = communications::for_alliances(db, &team_view, &ids)
+        .await
+        .expect("communications");
+    assert_eq!(told.len(), loaded.communications);
+    let shares: Vec<_> = told
+        .iter()
+        .filter(|c| c.kind == CommunicationKind::DataShare)
+        .collect();
+    assert_eq!(shares.len(), loaded.data_shares);
+    each_alliance_has("a data share", &|a| {
+        shares.iter().filter(|c| c.alliance_id == a.id).count()
+    });
+    each_alliance_has("an explanation", &|a| {
+        told.iter()
+            .filter(|c| c.alliance_id == a.id && c.kind == CommunicationKind::Explanation)
+            .count()
+    });
+    let observations = progress::observations(db, &goal_ids)
+        .await
+        .expect("observations");
+    for share in &shares {
+        let as_of = share.as_of.expect("as of");
+        assert!(as_of < share.occurred_at && share.occurred_at < now);
+        assert!(!share.shared.is_empty());
+        for shared in &share.shared {
+            let snapshot: Value = serde_json::from_str(&shared.snapshot).expect("JSON");
+            let seen = observations
+                .iter()
+                .filter(|(g, o)| *g == shared.goal_id && o.observed_at <= as_of)
+                .count();
+            assert_eq!(snapshot["summary"]["count"], json!(seen), "{snapshot}");
+            assert!(snapshot["points"].is_array() && snapshot["summary"]["decision"].is_string());
+        }
+    }
+    let replies = communications::replies(db, &told.iter().map(|c| c.id).collect::<Vec<_>>())
+        .await
+        .expect("replies");
+    assert_eq!(replies.len(), loaded.replies);
+    assert!(!replies.is_empty());
+
+    // Check-ins, their answers, and concerns found as the API finds them.
+    let settings = &loaded.district.settings;
+    let requests = feedback::requests_for_alliances(db, &ids)
+        .await
+        .expect("requests");
+    assert_eq!(requests.len(), loaded.feedback_requests);
+    assert!(requests.iter().all(|r| r.requested_at < now));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.answered_at.is_none() && r.due_date >= today),
+        "some check-ins are still pending"
+    );
+    let mut responses = feedback::responses_for_alliances(db, &ids)
+        .await
+        .expect("responses");
+    assert_eq!(responses.len(), loaded.feedback_responses);
+    responses.sort_by_key(|r| r.submitted_at);
+    for (n, response) in responses.iter().enumerate() {
+        let request = requests
+            .iter()
+            .find(|r| r.id == response.request_id)
+            .expect("request");
+        assert_eq!(request.answered_at, Some(response.submitted_at));
+        assert!(request.requested_at < response.submitted_at && response.submitted_at < now);
+        let previous = responses[..n]
+            .iter()
+            .rev()
+            .find(|r| r.member_id == response.member_id)
+            .map(|r| r.scores.total());
+        let reasons: Vec<String> =
+            alliance_domain::feedback::concerns(&response.scores, previous, settings)
+                .iter()
+                .map(|r| r.describe())
+                .collect();
+        assert_eq!(response.concern_reasons, reasons);
+    }
+    let concerns: Vec<_> = responses
+        .iter()
+        .filter(|r| r.is_concern())
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(concerns.len(), loaded.concerns);
+    let answered = next_steps::cited_responses(db, &concerns)
+        .await
+        .expect("cited");
+    assert_eq!(answered.len(), loaded.concerns_answered);
+    assert!(!answered.is_empty(), "a concern answered by a next step");
+    assert!(answered.len() < concerns.len(), "a concern still open");
+
+    // Reflections, and next steps with what informed them.
+    let looked_back = reflections::for_alliances(db, &team_view, &ids)
+        .await
+        .expect("reflections");
+    assert_eq!(looked_back.len(), loaded.reflections);
+    each_alliance_has("a reflection", &|a| {
+        looked_back.iter().filter(|r| r.alliance_id == a.id).count()
+    });
+    assert!(
+        looked_back
+            .iter()
+            .all(|r| r.held_at < now && !r.participants.is_empty() && !r.considered.is_empty())
+    );
+    assert!(
+        looked_back
+            .iter()
+            .any(|r| r.visibility == Visibility::TeamOnly)
+    );
+    let steps = next_steps::for_alliances(db, &team_view, &ids)
+        .await
+        .expect("next steps");
+    assert_eq!(steps.len(), loaded.next_steps);
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s.informed_by.is_empty() && s.created_at < now)
+    );
+    assert!(steps.iter().any(|s| s.status == NextStepStatus::Done));
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.status == NextStepStatus::Open && s.due_date.is_some_and(|d| d >= today))
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.status == NextStepStatus::Open && s.due_date.is_some_and(|d| d < today))
+    );
+
+    // Practice health differs: some alliances keep up, others are due soon or behind.
+    let facts = health::facts(db, alliances, now, settings.feedback_cadence_days)
+        .await
+        .expect("facts");
+    let statuses: Vec<PracticeStatus> = alliances
+        .iter()
+        .map(|a| alliance_domain::health::assess(&facts[&a.id], settings, now).status)
+        .collect();
+    for status in [
+        PracticeStatus::OnTrack,
+        PracticeStatus::DueSoon,
+        PracticeStatus::Overdue,
+    ] {
+        assert!(
+            statuses.contains(&status),
+            "no alliance {status:?}: {statuses:?}"
+        );
+    }
+    assert!(facts.values().any(|f| f.open_concerns > 0));
+    assert!(facts.values().any(|f| f.overdue_next_steps > 0));
 }
