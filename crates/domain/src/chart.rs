@@ -103,6 +103,40 @@ pub fn chart_values(
     }
 }
 
+/// The record a data share keeps of one goal: its summary and the chart's values, as
+/// JSON text (`summary`, `points`, `notes`, `trend`, `aim`, `target`).
+pub fn snapshot(chart: &ChartValues) -> String {
+    use serde_json::{Value, json};
+    let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let point = |p: &ChartPoint| json!({ "at": time(&p.at), "value": p.value });
+    let segment = |s: &Option<Segment>| {
+        s.as_ref().map_or(
+            Value::Null,
+            |s| json!({ "from": point(&s.from), "to": point(&s.to) }),
+        )
+    };
+    let s = &chart.summary;
+    json!({
+        "summary": {
+            "count": s.count,
+            "latestValue": s.latest_value,
+            "latestObservedAt": s.latest_observed_at.as_ref().map(time),
+            "slopePerWeek": s.slope_per_week,
+            "percentOfTarget": s.percent_of_target,
+            "neededRatePerWeek": s.needed_rate_per_week,
+            "growthRatio": s.growth_ratio,
+            "projectedAtTargetDate": s.projected_at_target_date,
+            "decision": s.decision.as_str(),
+        },
+        "points": chart.points.iter().map(point).collect::<Vec<_>>(),
+        "notes": chart.notes.iter().map(time).collect::<Vec<_>>(),
+        "trend": segment(&chart.trend),
+        "aim": segment(&chart.aim),
+        "target": chart.target,
+    })
+    .to_string()
+}
+
 fn weeks(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_milliseconds() as f64 / (7.0 * 24.0 * 3_600_000.0)
 }
@@ -141,6 +175,26 @@ mod tests {
         let aim = chart.aim.expect("aim");
         assert_eq!((aim.from.value, aim.to.value), (1.0, 5.0));
         assert_eq!(chart.target, Some(5.0));
+    }
+
+    #[test]
+    fn a_snapshot_keeps_the_summary_and_the_lines() {
+        let start = Utc.with_ymd_and_hms(2026, 9, 7, 0, 0, 0).unwrap();
+        let observations: Vec<Observation> = [1.0, 2.0]
+            .iter()
+            .enumerate()
+            .map(|(week, value)| Observation {
+                observed_at: start + Duration::weeks(week as i64),
+                value: Some(*value),
+            })
+            .collect();
+        let json: serde_json::Value =
+            serde_json::from_str(&snapshot(&chart_values(None, start, &observations))).unwrap();
+        assert_eq!(json["summary"]["count"], 2);
+        assert_eq!(json["points"][1]["value"], 2.0);
+        assert_eq!(json["points"][0]["at"], "2026-09-07T00:00:00Z");
+        assert!(json["trend"]["to"]["value"].is_number());
+        assert!(json["aim"].is_null());
     }
 
     #[test]

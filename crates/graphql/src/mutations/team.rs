@@ -2,7 +2,7 @@
 //! data shares, check-ins asked, reflections and next steps.
 
 use alliance_domain::DomainError;
-use alliance_domain::chart::chart_values;
+use alliance_domain::chart::{chart_values, snapshot};
 use alliance_domain::feedback;
 use alliance_domain::ids::{
     AllianceId, FeedbackResponseId, InterventionId, NextStepId, ProgressEntryId, ReflectionId,
@@ -26,7 +26,7 @@ use super::checks::{active_member, active_members, goals_of, records_of};
 use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
-use crate::types::communication::{Communication, snapshot};
+use crate::types::communication::Communication;
 use crate::types::enums::{
     Channel, CommunicationKind, FeedbackAudience, InterventionStatus, NextStepStatus,
     ReflectionKind, Visibility,

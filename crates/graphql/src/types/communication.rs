@@ -1,9 +1,8 @@
 //! Communications with the family, and what a data share showed them.
 
-use alliance_domain::chart::{ChartPoint as DomainPoint, ChartValues, Segment};
 use alliance_domain::model;
 use async_graphql::{Context, ID, Object, SimpleObject};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ApiResult;
 use crate::ids;
@@ -175,39 +174,4 @@ impl SharedProgress {
     async fn snapshot(&self) -> async_graphql::Json<Value> {
         async_graphql::Json(self.snapshot.clone())
     }
-}
-
-fn point_json(p: &DomainPoint) -> Value {
-    json!({ "at": p.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true), "value": p.value })
-}
-
-fn segment_json(s: &Option<Segment>) -> Value {
-    s.as_ref().map_or(
-        Value::Null,
-        |s| json!({ "from": point_json(&s.from), "to": point_json(&s.to) }),
-    )
-}
-
-/// The record of what a data share showed for one goal: its summary and chart values.
-pub(crate) fn snapshot(chart: &ChartValues) -> String {
-    let s = &chart.summary;
-    json!({
-        "summary": {
-            "count": s.count,
-            "latestValue": s.latest_value,
-            "latestObservedAt": s.latest_observed_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-            "slopePerWeek": s.slope_per_week,
-            "percentOfTarget": s.percent_of_target,
-            "neededRatePerWeek": s.needed_rate_per_week,
-            "growthRatio": s.growth_ratio,
-            "projectedAtTargetDate": s.projected_at_target_date,
-            "decision": s.decision.as_str(),
-        },
-        "points": chart.points.iter().map(point_json).collect::<Vec<_>>(),
-        "notes": chart.notes.iter().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)).collect::<Vec<_>>(),
-        "trend": segment_json(&chart.trend),
-        "aim": segment_json(&chart.aim),
-        "target": chart.target,
-    })
-    .to_string()
 }

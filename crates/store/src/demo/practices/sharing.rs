@@ -1,12 +1,11 @@
 //! Transparency: the plan explained, progress shared about monthly (with exactly what
 //! the family saw), the family's replies, and a quick update now and then.
 
-use alliance_domain::chart::{ChartPoint, ChartValues, Segment, chart_values};
+use alliance_domain::chart::{ChartValues, chart_values, snapshot};
 use alliance_domain::model::{Communication, Goal, SharedGoal};
 use alliance_domain::values::{Channel, CommunicationKind, Visibility};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, Set};
-use serde_json::{Value, json};
 
 use super::{Lapse, Story};
 use crate::communications::NewCommunication;
@@ -206,51 +205,4 @@ fn gist(goal: &Goal, chart: &ChartValues) -> String {
             goal.own_words.trim_end_matches('.')
         ),
     }
-}
-
-// ---------------------------------------------------------------------------------
-// The record of a data share.
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
-
-fn point_json(p: &ChartPoint) -> Value {
-    json!({ "at": rfc3339(p.at), "value": p.value })
-}
-
-fn segment_json(s: &Option<Segment>) -> Value {
-    s.as_ref().map_or(
-        Value::Null,
-        |s| json!({ "from": point_json(&s.from), "to": point_json(&s.to) }),
-    )
-}
-
-/// What a data share records for one goal: its summary and chart values.
-///
-/// This mirrors `snapshot()` in `crates/graphql/src/types/communication.rs`, the JSON the
-/// API's `logCommunication` stores, field for field, so a demo share reads exactly like
-/// one logged through the API. Keep the two in step (or move both to one function in
-/// the domain crate).
-fn snapshot(chart: &ChartValues) -> String {
-    let s = &chart.summary;
-    json!({
-        "summary": {
-            "count": s.count,
-            "latestValue": s.latest_value,
-            "latestObservedAt": s.latest_observed_at.map(rfc3339),
-            "slopePerWeek": s.slope_per_week,
-            "percentOfTarget": s.percent_of_target,
-            "neededRatePerWeek": s.needed_rate_per_week,
-            "growthRatio": s.growth_ratio,
-            "projectedAtTargetDate": s.projected_at_target_date,
-            "decision": s.decision.as_str(),
-        },
-        "points": chart.points.iter().map(point_json).collect::<Vec<_>>(),
-        "notes": chart.notes.iter().map(|t| rfc3339(*t)).collect::<Vec<_>>(),
-        "trend": segment_json(&chart.trend),
-        "aim": segment_json(&chart.aim),
-        "target": chart.target,
-    })
-    .to_string()
 }
