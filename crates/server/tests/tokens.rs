@@ -188,3 +188,88 @@ fn a_public_key_file_that_is_not_a_key_is_a_startup_error() {
         "{error}"
     );
 }
+
+fn unsigned(header: &serde_json::Value, claims: &serde_json::Value) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+fn valid_claims() -> serde_json::Value {
+    let now = chrono::Utc::now().timestamp();
+    serde_json::json!({
+        "sub": "mallory", "iss": "alliance", "aud": "alliance", "iat": now, "nbf": now, "exp": now + 600,
+        "district": "demo", "roles": ["DISTRICT_ADMIN"],
+    })
+}
+
+#[test]
+fn an_unsigned_token_with_alg_none_is_refused() {
+    let verifier = Verifier::new(
+        Some(&secret()),
+        Some(&key("rsa-public.pem")),
+        "alliance",
+        "alliance",
+    )
+    .expect("verifier");
+    let token = unsigned(
+        &serde_json::json!({ "alg": "none", "typ": "JWT" }),
+        &valid_claims(),
+    );
+    assert!(subject(verifier.authenticate(Some(&bearer(&token)))).is_err());
+}
+
+#[test]
+fn an_hs256_token_signed_with_the_public_key_is_refused() {
+    // The classic algorithm confusion: the attacker signs with the (public) RSA key as an
+    // HMAC secret and claims HS256.
+    let public_pem = std::fs::read(key("rsa-public.pem")).expect("pem");
+    let forged = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &valid_claims(),
+        &EncodingKey::from_secret(&public_pem),
+    )
+    .expect("sign");
+    for verifier in [
+        Verifier::new(None, Some(&key("rsa-public.pem")), "alliance", "alliance")
+            .expect("verifier"),
+        Verifier::new(
+            Some(&secret()),
+            Some(&key("rsa-public.pem")),
+            "alliance",
+            "alliance",
+        )
+        .expect("verifier"),
+    ] {
+        assert!(subject(verifier.authenticate(Some(&bearer(&forged)))).is_err());
+    }
+}
+
+#[test]
+fn an_exp_given_as_a_string_is_refused() {
+    let mut claims = valid_claims();
+    claims["exp"] = serde_json::json!("9999999999");
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(b"a-test-secret-that-is-long-enough-000000"),
+    )
+    .expect("sign");
+    let verifier = Verifier::new(Some(&secret()), None, "alliance", "alliance").expect("verifier");
+    assert!(subject(verifier.authenticate(Some(&bearer(&token)))).is_err());
+}
+
+#[test]
+fn a_malformed_header_is_refused() {
+    let verifier = Verifier::new(Some(&secret()), None, "alliance", "alliance").expect("verifier");
+    for token in ["e30.e30.", "not-base64!.x.y", "eyJhbGciOiJIUzI1NiJ9", ""] {
+        assert!(
+            subject(verifier.authenticate(Some(&bearer(token)))).is_err(),
+            "{token:?}"
+        );
+    }
+}
