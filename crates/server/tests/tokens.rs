@@ -228,7 +228,7 @@ fn an_hs256_token_signed_with_the_public_key_is_refused() {
     // The classic algorithm confusion: the attacker signs with the (public) RSA key as an
     // HMAC secret and claims HS256.
     let public_pem = std::fs::read(key("rsa-public.pem")).expect("pem");
-    let forged = jsonwebtoken::encode(
+    let forged = encode(
         &Header::new(Algorithm::HS256),
         &valid_claims(),
         &EncodingKey::from_secret(&public_pem),
@@ -253,7 +253,7 @@ fn an_hs256_token_signed_with_the_public_key_is_refused() {
 fn an_exp_given_as_a_string_is_refused() {
     let mut claims = valid_claims();
     claims["exp"] = serde_json::json!("9999999999");
-    let token = jsonwebtoken::encode(
+    let token = encode(
         &Header::new(Algorithm::HS256),
         &claims,
         &EncodingKey::from_secret(b"a-test-secret-that-is-long-enough-000000"),
