@@ -52,6 +52,7 @@ pub async fn spawn_app() -> TestApp {
         store: store.clone(),
         verifier,
         limits: Default::default(),
+        graphiql: true,
     })
     .await
     .expect("build the application");

@@ -28,6 +28,9 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct Limits {
     pub depth: usize,
     pub complexity: usize,
+    /// Production: no introspection and no "did you mean" suggestions, so the schema is
+    /// not handed to whoever asks.
+    pub hide_schema: bool,
 }
 
 impl Default for Limits {
@@ -35,18 +38,24 @@ impl Default for Limits {
         Self {
             depth: 12,
             complexity: 5_000,
+            hide_schema: false,
         }
     }
 }
 
 /// Builds the schema.
 pub fn build_schema(limits: Limits) -> AppSchema {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.depth * 4)
-        .extension(operation::OperationNames)
-        .finish()
+        .extension(operation::OperationNames);
+    let builder = if limits.hide_schema {
+        builder.disable_introspection().disable_suggestions()
+    } else {
+        builder
+    };
+    builder.finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.

@@ -36,9 +36,12 @@ pub struct Settings {
     pub store: Store,
     pub verifier: Verifier,
     pub limits: Limits,
+    /// Serve GraphiQL to browsers (off in production).
+    pub graphiql: bool,
 }
 
 struct AppState {
+    graphiql: bool,
     schema: AppSchema,
     store: Store,
     verifier: Verifier,
@@ -57,6 +60,7 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", settings.listen))?;
         let state = Arc::new(AppState {
+            graphiql: settings.graphiql,
             schema: alliance_graphql::build_schema(settings.limits),
             store: settings.store,
             verifier: settings.verifier,
@@ -153,6 +157,9 @@ async fn graphql_get(
         return bad_request("could not read the query string");
     };
     let Some(query) = params.query else {
+        if !state.graphiql {
+            return (StatusCode::NOT_FOUND, "GraphiQL is off in production").into_response();
+        }
         return Html(
             GraphiQLSource::build()
                 .endpoint("/graphql")

@@ -32,6 +32,10 @@ enum Command {
         /// Load the demo district (slug `demo`) if it is not there yet.
         #[arg(long, env = "ALLIANCE_DEMO")]
         demo: bool,
+        /// `production` turns off introspection, suggestions and GraphiQL, and refuses to
+        /// start with a generated development secret.
+        #[arg(long = "env", env = "ALLIANCE_ENV", value_enum, default_value_t = Environment::Development)]
+        environment: Environment,
         /// Deepest query nesting accepted.
         #[arg(long, env = "ALLIANCE_MAX_DEPTH", default_value_t = Limits::default().depth)]
         max_depth: usize,
@@ -84,6 +88,15 @@ enum Command {
     Schema,
 }
 
+/// Where the service runs.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Environment {
+    /// A laptop: GraphiQL, introspection, a generated secret if none is set.
+    Development,
+    /// A district's service: none of those.
+    Production,
+}
+
 #[derive(Subcommand, Debug)]
 enum DistrictCommand {
     /// Create a district.
@@ -124,11 +137,19 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             listen,
             demo,
+            environment,
             max_depth,
             max_complexity,
             database,
             jwt,
         } => {
+            let production = environment == Environment::Production;
+            if production && jwt.jwt_secret.is_none() && jwt.jwt_public_key_file.is_none() {
+                anyhow::bail!(
+                    "refusing to start in production with a generated development secret: \
+                     set ALLIANCE_JWT_SECRET or ALLIANCE_JWT_PUBLIC_KEY_FILE"
+                );
+            }
             let store = open(&database).await?;
             if demo {
                 let outcome = alliance_store::demo::load(&store)
@@ -150,12 +171,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let limits = Limits {
                 depth: max_depth,
                 complexity: max_complexity,
+                hide_schema: production,
             };
             let app = Application::build(Settings {
                 listen,
                 store,
                 verifier,
                 limits,
+                graphiql: !production,
             })
             .await?;
             let addr = app.local_addr().unwrap_or(listen);

@@ -243,3 +243,84 @@ fn with_only_an_identity_providers_key_no_local_secret_is_made_or_trusted() {
         "{refused}"
     );
 }
+
+#[test]
+fn production_refuses_a_generated_secret_and_hides_the_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    let refused = alliance(
+        &data_dir,
+        &["serve", "--listen", "127.0.0.1:0", "--env", "production"],
+    )
+    .output()
+    .expect("run");
+    assert!(
+        !refused.status.success(),
+        "no production service on a development secret"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refusing to start in production"));
+    assert!(!data_dir.join("jwt-secret").exists());
+
+    let secret = "a-production-secret-of-at-least-32-chars!";
+    let mut child = alliance(
+        &data_dir,
+        &["serve", "--listen", "127.0.0.1:0", "--env", "production"],
+    )
+    .env("ALLIANCE_JWT_SECRET", secret)
+    .stderr(Stdio::piped())
+    .stdout(Stdio::null())
+    .spawn()
+    .expect("start");
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let _ = sender.send(
+                    line[at..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .collect::<String>(),
+                );
+            }
+        }
+    });
+    let url = receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("listening");
+    let server = Server { child, url };
+
+    let claims = alliance_server::tokens::claims(
+        "alliance",
+        "alliance",
+        "admin",
+        "nowhere",
+        vec!["DISTRICT_ADMIN".into()],
+        vec![],
+        Duration::from_secs(600),
+    );
+    let token =
+        alliance_server::tokens::mint(&secrecy::SecretString::from(secret.to_owned()), &claims)
+            .expect("mint");
+    let introspection = query(&server.url, &token, "{ __schema { types { name } } }");
+    assert!(
+        introspection["data"]["__schema"].is_null(),
+        "no introspection in production: {introspection}"
+    );
+    let typo = query(&server.url, &token, "{ studnts { totalCount } }");
+    let message = typo["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.contains("Did you mean"),
+        "no suggestions in production: {message}"
+    );
+    let page = reqwest::blocking::Client::new()
+        .get(&server.url)
+        .header("accept", "text/html")
+        .send()
+        .expect("get");
+    assert_eq!(
+        page.status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "no GraphiQL in production"
+    );
+}
