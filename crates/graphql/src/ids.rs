@@ -7,7 +7,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
-use crate::error::{ApiResult, coded};
+use alliance_domain::DomainError;
+
+use crate::error::{ApiResult, OrGraphql};
 
 /// Encodes `id` of GraphQL type `kind`.
 pub fn encode(kind: &str, id: Uuid) -> ID {
@@ -23,25 +25,19 @@ pub fn parse(id: &str) -> Option<(String, Uuid)> {
 }
 
 /// Decodes an ID that must be of `kind`; anything else is bad input on `field`.
-pub fn decode(kind: &'static str, field: &str, id: &ID) -> ApiResult<Uuid> {
+pub fn decode_input(kind: &'static str, field: &str, id: &ID) -> Result<Uuid, DomainError> {
     match parse(id) {
         Some((found, uuid)) if found == kind => Ok(uuid),
-        _ => Err(
-            coded("BAD_USER_INPUT", format!("{field}: not a valid {kind} ID")).extend_field(field),
-        ),
+        _ => Err(DomainError::invalid(
+            field,
+            format!("not a valid {kind} ID"),
+        )),
     }
 }
 
-trait ExtendField {
-    fn extend_field(self, field: &str) -> Self;
-}
-
-impl ExtendField for async_graphql::Error {
-    fn extend_field(self, field: &str) -> Self {
-        use async_graphql::ErrorExtensions;
-        let field = field.to_owned();
-        self.extend_with(move |_, e| e.set("field", field.as_str()))
-    }
+/// [`decode_input`], as a GraphQL error.
+pub fn decode(kind: &'static str, field: &str, id: &ID) -> ApiResult<Uuid> {
+    decode_input(kind, field, id).gql()
 }
 
 #[cfg(test)]

@@ -15,12 +15,13 @@ use alliance_domain::ids::{AllianceId, MemberId, StudentId};
 use alliance_domain::model::{Alliance, AllianceMember};
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Tx, alliances as alliance_repo, audit, members};
-use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, MergedObject, SimpleObject};
 use uuid::Uuid;
 
 use crate::context::RequestContext;
 use crate::error::{ApiResult, code, to_graphql};
 use crate::ids;
+pub(crate) use crate::ids::decode_input as input_id;
 
 pub use alliances::AllianceMutations;
 pub use directory::DirectoryMutations;
@@ -79,17 +80,6 @@ pub(crate) fn finish<T>(
             ))
         }
         Err(other) => Err(to_graphql(&other)),
-    }
-}
-
-/// Decodes an input ID of `kind`; a malformed one is bad input on `field`.
-pub(crate) fn input_id(kind: &'static str, field: &str, id: &ID) -> Result<Uuid, DomainError> {
-    match ids::parse(id) {
-        Some((found, uuid)) if found == kind => Ok(uuid),
-        _ => Err(DomainError::invalid(
-            field,
-            format!("not a valid {kind} ID"),
-        )),
     }
 }
 
