@@ -75,11 +75,8 @@ impl QueryRoot {
         if ids.len() > crate::pagination::MAX_PAGE {
             return Err(coded("BAD_USER_INPUT", "ask for at most 100 ids at a time"));
         }
-        let mut found = Vec::with_capacity(ids.len());
-        for id in &ids {
-            found.push(find(ctx, id).await?);
-        }
-        Ok(found)
+        // Resolved together, so lookups of one type share a batch.
+        futures::future::try_join_all(ids.iter().map(|id| find(ctx, id))).await
     }
 
     /// The district's schools, by name.
