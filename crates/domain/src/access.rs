@@ -16,7 +16,6 @@ pub struct Viewer {
     pub subject: String,
     pub roles: Vec<Role>,
     pub district_id: DistrictId,
-    pub district_slug: String,
     /// The schools a `SCHOOL_ADMIN` token names.
     pub schools: Vec<SchoolId>,
     /// The viewer's own person record, found by `sub`, if they have one.
@@ -178,7 +177,6 @@ mod tests {
             subject: "someone".into(),
             roles: roles.to_vec(),
             district_id: DistrictId::new(),
-            district_slug: "demo".into(),
             schools: vec![SchoolId(uuid::Uuid::nil())],
             person_id: Some(PersonId::new()),
         }

@@ -192,7 +192,6 @@ async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewe
         subject: credentials.subject,
         roles,
         district_id: district.id,
-        district_slug: district.slug,
         schools,
         person_id: person.map(|p| p.id),
     })

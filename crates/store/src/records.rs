@@ -39,7 +39,10 @@ pub async fn alliances_of(
     refs: &[RecordRef],
 ) -> StoreResult<HashMap<RecordRef, AllianceId>> {
     let ids_of = |kind: &str| -> Vec<Uuid> {
-        refs.iter().filter(|r| r.kind() == kind).map(RecordRef::uuid).collect()
+        refs.iter()
+            .filter(|r| r.kind() == kind)
+            .map(RecordRef::uuid)
+            .collect()
     };
     let entries = owners::<progress_entry::Entity>(
         db,
@@ -52,7 +55,8 @@ pub async fn alliances_of(
     // entries' goals together.
     let mut goal_ids = ids_of("GOAL");
     goal_ids.extend(entries.values().copied());
-    let goals = owners::<goal::Entity>(db, goal::Column::Id, goal::Column::AllianceId, goal_ids).await?;
+    let goals =
+        owners::<goal::Entity>(db, goal::Column::Id, goal::Column::AllianceId, goal_ids).await?;
     let interventions = owners::<intervention::Entity>(
         db,
         intervention::Column::Id,
