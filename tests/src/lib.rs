@@ -8,8 +8,9 @@ use std::net::SocketAddr;
 use std::sync::Once;
 use std::time::Duration;
 
+use alliance_graphql::Limits;
 use alliance_server::tokens::{self, Claims, Verifier};
-use alliance_server::{Application, Settings};
+use alliance_server::{Application, HttpLimits, Settings};
 use alliance_store::Store;
 use alliance_store::testing::TestDatabase;
 use secrecy::SecretString;
@@ -41,6 +42,11 @@ fn init_logs() {
 
 /// Starts the server on a random port with a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Limits::default(), HttpLimits::default()).await
+}
+
+/// Starts the server with the given query and HTTP limits.
+pub async fn spawn_app_with(limits: Limits, http: HttpLimits) -> TestApp {
     init_logs();
     let database = TestDatabase::new().await;
     let store = database.store().await;
@@ -51,7 +57,8 @@ pub async fn spawn_app() -> TestApp {
         listen,
         store: store.clone(),
         verifier,
-        limits: Default::default(),
+        limits,
+        http,
         graphiql: true,
     })
     .await

@@ -4,6 +4,7 @@
 mod context;
 mod error;
 mod ids;
+pub mod limits;
 mod loaders;
 mod memo;
 mod mutations;
@@ -26,8 +27,14 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// Limits that keep one request from exhausting the service.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
+    /// Deepest nesting of fields.
     pub depth: usize,
-    pub complexity: usize,
+    /// Highest cost, lists weighted by the items they may hold (see [`limits`]).
+    pub complexity: u64,
+    /// Most aliased fields in one operation.
+    pub aliases: u64,
+    /// Most fields at the root of one operation.
+    pub root_fields: u64,
     /// Production: no introspection and no "did you mean" suggestions, so the schema is
     /// not handed to whoever asks.
     pub hide_schema: bool,
@@ -36,8 +43,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            depth: 12,
-            complexity: 5_000,
+            depth: 15,
+            complexity: 500_000,
+            aliases: 30,
+            root_fields: 20,
             hide_schema: false,
         }
     }
@@ -47,8 +56,12 @@ impl Default for Limits {
 pub fn build_schema(limits: Limits) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.depth * 4)
+        .extension(limits::CostLimits(limits::QueryLimits {
+            complexity: limits.complexity,
+            aliases: limits.aliases,
+            root_fields: limits.root_fields,
+        }))
         .extension(operation::OperationNames);
     let builder = if limits.hide_schema {
         builder.disable_introspection().disable_suggestions()

@@ -1,28 +1,35 @@
 //! The HTTP service: `/graphql` (GraphiQL in a browser, queries over GET, everything
 //! over POST), `/healthz` and `/readyz`.
+//!
+//! Every request to `/graphql` and `/charts` passes the [`guard`] first: it verifies the
+//! token once and takes the request from the caller's rate-limit bucket.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use alliance_graphql::Authentication;
 use alliance_graphql::{AppSchema, Limits};
 use alliance_store::Store;
 use anyhow::Context;
+use async_graphql::BatchRequest;
 use async_graphql::ParseRequestError;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::Router;
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Instrument;
 
+use crate::limits::{HttpLimits, SubjectLimiter};
 use crate::tokens::Verifier;
 
 /// The largest request body accepted.
@@ -36,6 +43,8 @@ pub struct Settings {
     pub store: Store,
     pub verifier: Verifier,
     pub limits: Limits,
+    /// Rate, time and batch limits.
+    pub http: HttpLimits,
     /// Serve GraphiQL to browsers (off in production).
     pub graphiql: bool,
 }
@@ -45,6 +54,17 @@ struct AppState {
     schema: AppSchema,
     store: Store,
     verifier: Verifier,
+    limiter: SubjectLimiter,
+    http: HttpLimits,
+}
+
+/// Who is calling, as the guard found them.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    pub auth: Authentication,
+    /// Their rate-limit bucket: the token's district and subject, or for a request
+    /// without a valid token, its peer address.
+    bucket: String,
 }
 
 /// A bound, ready-to-run service.
@@ -64,6 +84,8 @@ impl Application {
             schema: alliance_graphql::build_schema(settings.limits),
             store: settings.store,
             verifier: settings.verifier,
+            limiter: SubjectLimiter::new(settings.http.rate),
+            http: settings.http,
         });
         Ok(Self {
             listener,
@@ -83,26 +105,34 @@ impl Application {
 
     /// Serves until ctrl-c or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
 }
 
 fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let guarded = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
         .route(
             "/charts/goals/{file}",
             get(
-                |State(state): State<Arc<AppState>>, request: axum::extract::Request| async move {
-                    crate::charts::goal_chart(&state.schema, &state.store, &state.verifier, request)
+                |State(state): State<Arc<AppState>>,
+                 Extension(caller): Extension<Caller>,
+                 request: axum::extract::Request| async move {
+                    crate::charts::goal_chart(&state.schema, &state.store, caller.auth, request)
                         .await
                 },
             ),
         )
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&state), guard));
+    Router::new()
+        .merge(guarded)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -116,15 +146,64 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// Verifies the caller's token and takes one request from their bucket; a caller whose
+/// bucket is empty gets `RATE_LIMITED` with HTTP 429 and `Retry-After`.
+async fn guard(
+    State(state): State<Arc<AppState>>,
+    mut request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let auth = state.verifier.authenticate(authorization);
+    let bucket = match &auth {
+        Authentication::Verified(credentials) => {
+            format!("{}/{}", credentials.district, credentials.subject)
+        }
+        _ => {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string())
+                .unwrap_or_default();
+            format!("peer {peer}")
+        }
+    };
+    if let Err(wait) = state.limiter.take(&bucket, 1) {
+        return rate_limited(wait);
+    }
+    request.extensions_mut().insert(Caller { auth, bucket });
+    next.run(request).await
+}
+
+fn rate_limited(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1);
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("too many requests; try again in {seconds} s"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
+    }] });
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
 async fn graphql_post(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
-    match request {
-        Ok(request) => execute(&state, &headers, request.into_inner())
-            .await
-            .into_response(),
+    match request.map(GraphQLBatchRequest::into_inner) {
+        Ok(BatchRequest::Single(request)) => execute(&state, caller, &headers, request).await,
+        Ok(BatchRequest::Batch(requests)) => {
+            execute_batch(&state, caller, &headers, requests).await
+        }
         Err(GraphQLRejection(ParseRequestError::PayloadTooLarge)) => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "the request body is larger than 1 MiB",
@@ -150,6 +229,7 @@ struct GetRequest {
 /// A browser gets GraphiQL; a `?query=` runs a query (never a mutation: GET must be safe).
 async fn graphql_get(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     params: Result<Query<GetRequest>, QueryRejection>,
 ) -> Response {
@@ -186,7 +266,7 @@ async fn graphql_get(
         )
             .into_response();
     }
-    execute(&state, &headers, request).await
+    execute(&state, caller, &headers, request).await
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {
@@ -208,44 +288,117 @@ fn bad_request(message: &str) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
+/// Runs a batch, when batching is on and the batch is within its limit; each operation
+/// in it counts against the caller's rate limit and runs in turn, as its own request.
+async fn execute_batch(
+    state: &AppState,
+    caller: Caller,
+    headers: &HeaderMap,
+    requests: Vec<async_graphql::Request>,
+) -> Response {
+    let max = state.http.max_batch;
+    if max == 0 {
+        return bad_request(
+            "batched requests are not accepted here; send one operation per request",
+        );
+    }
+    if requests.is_empty() || requests.len() > max {
+        return bad_request(&format!(
+            "a batch holds from 1 to {max} operations; this one holds {}",
+            requests.len()
+        ));
+    }
+    let more = u32::try_from(requests.len() - 1).unwrap_or(u32::MAX);
+    if more > 0
+        && let Err(wait) = state.limiter.take(&caller.bucket, more)
+    {
+        return rate_limited(wait);
+    }
+    let request_id = uuid::Uuid::now_v7().to_string();
+    let run = async {
+        let mut responses = Vec::with_capacity(requests.len());
+        for request in requests {
+            let span = request_span(&request_id, headers, &request);
+            let response = alliance_graphql::execute(
+                &state.schema,
+                &state.store,
+                request,
+                caller.auth.clone(),
+                request_id.clone(),
+            )
+            .instrument(span)
+            .await;
+            responses.push(response);
+        }
+        async_graphql::BatchResponse::Batch(responses)
+    };
+    respond(state, &request_id, run).await
+}
+
 /// Runs a GraphQL request as the caller. The request id is always the server's own (the
 /// audit log must not carry ids a client chose); a client's `x-request-id` is kept in
 /// the logs beside it, and the response names the server's id.
 async fn execute(
     state: &AppState,
+    caller: Caller,
     headers: &HeaderMap,
     request: async_graphql::Request,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let auth = state.verifier.authenticate(authorization);
     let request_id = uuid::Uuid::now_v7().to_string();
+    let span = request_span(&request_id, headers, &request);
+    let run = alliance_graphql::execute(
+        &state.schema,
+        &state.store,
+        request,
+        caller.auth,
+        request_id.clone(),
+    )
+    .instrument(span);
+    respond(state, &request_id, async { run.await.into() }).await
+}
+
+/// Runs `work` within the request timeout and answers with its response and our
+/// request id. Past the timeout the work is dropped: a transaction it had open rolls
+/// back, and the caller gets `TIMEOUT` (HTTP 503) and nothing else.
+async fn respond(
+    state: &AppState,
+    request_id: &str,
+    work: impl Future<Output = async_graphql::BatchResponse>,
+) -> Response {
+    let limit = state.http.request_timeout;
+    let mut response = match tokio::time::timeout(limit, work).await {
+        Ok(response) => GraphQLResponse::from(response).into_response(),
+        Err(_) => {
+            tracing::warn!(request_id, ?limit, "request stopped at the time limit");
+            let body = serde_json::json!({ "errors": [{
+                "message": format!("the request took longer than {} ms and was stopped", limit.as_millis()),
+                "extensions": { "code": "TIMEOUT" },
+            }] });
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+        }
+    };
+    if let Ok(value) = header::HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+fn request_span(
+    request_id: &str,
+    headers: &HeaderMap,
+    request: &async_graphql::Request,
+) -> tracing::Span {
     let client_request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .filter(|id| id.len() <= 128)
         .unwrap_or_default();
-    let span = tracing::info_span!(
+    tracing::info_span!(
         "graphql",
         request_id = %request_id,
         client_request_id = %client_request_id,
         operation = request.operation_name.as_deref().unwrap_or("")
-    );
-    let response = alliance_graphql::execute(
-        &state.schema,
-        &state.store,
-        request,
-        auth,
-        request_id.clone(),
     )
-    .instrument(span)
-    .await;
-    let mut response = GraphQLResponse::from(response).into_response();
-    if let Ok(value) = header::HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
-    response
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,7 @@
 //! The command line: `serve`, `migrate`, `seed`, `district create`, `token`, `schema`.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,7 +13,8 @@ use clap::{Parser, Subcommand};
 
 use crate::app::{Application, Settings};
 use crate::config::{DatabaseArgs, JwtArgs};
-use crate::tokens::{self, Verifier};
+use crate::limits::{HttpLimits, RateLimit};
+use crate::tokens;
 
 /// Alliance: the collaborative alliance around a student, over GraphQL.
 #[derive(Parser, Debug)]
@@ -36,12 +38,8 @@ enum Command {
         /// start with a generated development secret.
         #[arg(long = "env", env = "ALLIANCE_ENV", value_enum, default_value_t = Environment::Development)]
         environment: Environment,
-        /// Deepest query nesting accepted.
-        #[arg(long, env = "ALLIANCE_MAX_DEPTH", default_value_t = Limits::default().depth)]
-        max_depth: usize,
-        /// Highest query complexity accepted.
-        #[arg(long, env = "ALLIANCE_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
-        max_complexity: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(flatten)]
@@ -86,6 +84,59 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+/// What one request and one caller may ask of the service.
+#[derive(clap::Args, Debug, Clone)]
+struct LimitArgs {
+    /// Deepest query nesting accepted.
+    #[arg(long, env = "ALLIANCE_MAX_DEPTH", default_value_t = Limits::default().depth)]
+    max_depth: usize,
+    /// Highest query cost accepted: fields, each list counted as many times as the items
+    /// it may hold (a connection's `first`/`last`, 100 when not given).
+    #[arg(long, env = "ALLIANCE_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
+    max_complexity: u64,
+    /// Most aliased fields in one operation.
+    #[arg(long, env = "ALLIANCE_MAX_ALIASES", default_value_t = Limits::default().aliases)]
+    max_aliases: u64,
+    /// Most root fields in one operation.
+    #[arg(long, env = "ALLIANCE_MAX_ROOT_FIELDS", default_value_t = Limits::default().root_fields)]
+    max_root_fields: u64,
+    /// Most operations in one batched request; 0 (the default) refuses batches.
+    #[arg(long, env = "ALLIANCE_MAX_BATCH", default_value_t = HttpLimits::default().max_batch)]
+    max_batch: usize,
+    /// Longest a request may run (`15s`, `500ms`).
+    #[arg(long, env = "ALLIANCE_REQUEST_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
+    request_timeout: Duration,
+    /// Requests one subject may make at once before the steady rate applies.
+    #[arg(long, env = "ALLIANCE_RATE_LIMIT_BURST", default_value_t = RateLimit::default().burst)]
+    rate_limit_burst: NonZeroU32,
+    /// Requests per second one subject may make once its burst is spent.
+    #[arg(long, env = "ALLIANCE_RATE_LIMIT_PER_SECOND", default_value_t = RateLimit::default().per_second)]
+    rate_limit_per_second: NonZeroU32,
+}
+
+impl LimitArgs {
+    fn limits(&self, production: bool) -> Limits {
+        Limits {
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+            aliases: self.max_aliases,
+            root_fields: self.max_root_fields,
+            hide_schema: production,
+        }
+    }
+
+    fn http(&self) -> HttpLimits {
+        HttpLimits {
+            request_timeout: self.request_timeout,
+            rate: RateLimit {
+                burst: self.rate_limit_burst,
+                per_second: self.rate_limit_per_second,
+            },
+            max_batch: self.max_batch,
+        }
+    }
 }
 
 /// Where the service runs.
@@ -138,16 +189,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             listen,
             demo,
             environment,
-            max_depth,
-            max_complexity,
+            limits,
             database,
             jwt,
         } => {
             let production = environment == Environment::Production;
-            if production && jwt.jwt_secret.is_none() && jwt.jwt_public_key_file.is_none() {
+            if production && jwt.jwt_secret.is_none() && !jwt.has_identity_provider() {
                 anyhow::bail!(
                     "refusing to start in production with a generated development secret: \
-                     set ALLIANCE_JWT_SECRET or ALLIANCE_JWT_PUBLIC_KEY_FILE"
+                     set ALLIANCE_JWT_SECRET, ALLIANCE_JWT_PUBLIC_KEY_FILE or ALLIANCE_JWT_JWKS_FILE"
                 );
             }
             let store = open(&database).await?;
@@ -161,23 +211,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     "demo district `demo` ready"
                 );
             }
-            let secret = jwt.hs256_secret(&database.data_dir)?;
-            let verifier = Verifier::new(
-                secret.as_ref(),
-                jwt.jwt_public_key_file.as_deref(),
-                &jwt.jwt_issuer,
-                &jwt.jwt_audience,
-            )?;
-            let limits = Limits {
-                depth: max_depth,
-                complexity: max_complexity,
-                hide_schema: production,
-            };
+            let verifier = jwt.verifier(&database.data_dir)?;
             let app = Application::build(Settings {
                 listen,
                 store,
                 verifier,
-                limits,
+                limits: limits.limits(production),
+                http: limits.http(),
                 graphiql: !production,
             })
             .await?;
@@ -236,7 +276,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 role.parse::<alliance_domain::values::Role>()
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
-            if jwt.jwt_secret.is_none() && jwt.jwt_public_key_file.is_some() {
+            if jwt.jwt_secret.is_none() && jwt.has_identity_provider() {
                 anyhow::bail!(
                     "this server trusts only its identity provider's tokens; \
                      set ALLIANCE_JWT_SECRET to mint development tokens"

@@ -6,7 +6,9 @@ pub mod chart_svg;
 pub mod charts;
 pub mod cli;
 pub mod config;
+pub mod limits;
 pub mod telemetry;
 pub mod tokens;
 
 pub use app::{Application, Settings};
+pub use limits::{HttpLimits, RateLimit};

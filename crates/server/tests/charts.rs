@@ -52,6 +52,7 @@ async fn spawn_app() -> App {
         store: store.clone(),
         verifier,
         limits: Default::default(),
+        http: Default::default(),
         graphiql: true,
     })
     .await
