@@ -45,6 +45,10 @@ pub struct JwtArgs {
     /// PEM public key (RS256 or ES256) of a district identity provider whose tokens are accepted.
     #[arg(long, env = "ALLIANCE_JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<PathBuf>,
+    /// A JWK set (JSON) of keys chosen by the `kid` in a token's header, for rotating
+    /// keys without downtime: a token naming a `kid` the set lacks is refused.
+    #[arg(long, env = "ALLIANCE_JWT_JWKS_FILE")]
+    pub jwt_jwks_file: Option<PathBuf>,
     /// The `iss` tokens must carry.
     #[arg(long, env = "ALLIANCE_JWT_ISSUER", default_value = "alliance")]
     pub jwt_issuer: String,
@@ -55,13 +59,33 @@ pub struct JwtArgs {
 
 impl JwtArgs {
     /// The HS256 secret to trust: the configured one; or, on a laptop with neither a
-    /// secret nor a public key, the development one kept in `data_dir`. With only a
-    /// public key configured, none: the identity provider's tokens are the only ones.
+    /// secret nor a key, the development one kept in `data_dir`. With only a public key
+    /// or a key set configured, none: the identity provider's tokens are the only ones.
     pub fn hs256_secret(&self, data_dir: &Path) -> anyhow::Result<Option<SecretString>> {
-        if self.jwt_secret.is_none() && self.jwt_public_key_file.is_some() {
+        if self.jwt_secret.is_none() && self.has_identity_provider() {
             return Ok(None);
         }
         self.secret(data_dir).map(Some)
+    }
+
+    /// Whether an identity provider's keys (a public key or a key set) are configured.
+    pub fn has_identity_provider(&self) -> bool {
+        self.jwt_public_key_file.is_some() || self.jwt_jwks_file.is_some()
+    }
+
+    /// The verifier these settings describe.
+    pub fn verifier(&self, data_dir: &Path) -> anyhow::Result<crate::tokens::Verifier> {
+        let secret = self.hs256_secret(data_dir)?;
+        let verifier = crate::tokens::Verifier::new(
+            secret.as_ref(),
+            self.jwt_public_key_file.as_deref(),
+            &self.jwt_issuer,
+            &self.jwt_audience,
+        )?;
+        match &self.jwt_jwks_file {
+            Some(path) => verifier.with_key_set(path),
+            None => Ok(verifier),
+        }
     }
 
     /// The HS256 secret: configured, or the development one kept in `data_dir`.

@@ -273,3 +273,157 @@ fn a_malformed_header_is_refused() {
         );
     }
 }
+
+/// A JWK set file holding the public halves of `keys` (`kid`, algorithm, private PEM
+/// or HS256 secret).
+fn key_set(keys: &[(&str, Algorithm, &str)]) -> tempfile::NamedTempFile {
+    use jsonwebtoken::jwk::{Jwk, JwkSet};
+    let keys = keys
+        .iter()
+        .map(|(kid, algorithm, source)| {
+            let encoding = match algorithm {
+                Algorithm::HS256 => EncodingKey::from_secret(source.as_bytes()),
+                Algorithm::RS256 => {
+                    EncodingKey::from_rsa_pem(&std::fs::read(key(source)).expect("key"))
+                        .expect("rsa key")
+                }
+                _ => EncodingKey::from_ec_pem(&std::fs::read(key(source)).expect("key"))
+                    .expect("ec key"),
+            };
+            let mut jwk = Jwk::from_encoding_key(&encoding, *algorithm).expect("jwk");
+            jwk.common.key_id = Some((*kid).to_owned());
+            jwk
+        })
+        .collect();
+    let file = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(
+        file.path(),
+        serde_json::to_string(&JwkSet { keys }).expect("json"),
+    )
+    .expect("write");
+    file
+}
+
+/// A token for `idp-user` signed by `algorithm` with `source`, naming `kid`.
+fn signed_with_kid(kid: Option<&str>, algorithm: Algorithm, source: &str) -> String {
+    let encoding = match algorithm {
+        Algorithm::HS256 => EncodingKey::from_secret(source.as_bytes()),
+        Algorithm::RS256 => {
+            EncodingKey::from_rsa_pem(&std::fs::read(key(source)).expect("key")).expect("rsa")
+        }
+        _ => EncodingKey::from_ec_pem(&std::fs::read(key(source)).expect("key")).expect("ec"),
+    };
+    let mut header = Header::new(algorithm);
+    header.kid = kid.map(str::to_owned);
+    let c = claims(
+        "alliance",
+        "alliance",
+        "idp-user",
+        "demo",
+        vec!["STAFF".into()],
+        vec![],
+        Duration::from_secs(600),
+    );
+    encode(&header, &c, &encoding).expect("sign")
+}
+
+const ROTATED_SECRET: &str = "a-rotated-hs256-secret-of-enough-length-0000";
+
+fn rotating_verifier() -> (Verifier, tempfile::NamedTempFile) {
+    let set = key_set(&[
+        ("2025-old", Algorithm::RS256, "rsa-private.pem"),
+        ("2026-new", Algorithm::RS256, "other-rsa-private.pem"),
+        ("ec-1", Algorithm::ES256, "ec-private.pem"),
+        ("shared-2", Algorithm::HS256, ROTATED_SECRET),
+    ]);
+    let verifier = Verifier::new(None, None, "alliance", "alliance")
+        .expect("verifier")
+        .with_key_set(set.path())
+        .expect("key set");
+    (verifier, set)
+}
+
+#[test]
+fn every_key_of_a_key_set_verifies_the_tokens_that_name_it() {
+    let (verifier, _set) = rotating_verifier();
+    for (kid, algorithm, source) in [
+        ("2025-old", Algorithm::RS256, "rsa-private.pem"),
+        ("2026-new", Algorithm::RS256, "other-rsa-private.pem"),
+        ("ec-1", Algorithm::ES256, "ec-private.pem"),
+        ("shared-2", Algorithm::HS256, ROTATED_SECRET),
+    ] {
+        let token = signed_with_kid(Some(kid), algorithm, source);
+        assert_eq!(
+            subject(verifier.authenticate(Some(&bearer(&token)))),
+            Ok("idp-user".to_owned()),
+            "{kid}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_kid_is_refused() {
+    let (verifier, _set) = rotating_verifier();
+    let token = signed_with_kid(Some("2024-retired"), Algorithm::RS256, "rsa-private.pem");
+    let reason = subject(verifier.authenticate(Some(&bearer(&token)))).expect_err("refused");
+    assert!(reason.contains("kid"), "{reason}");
+}
+
+#[test]
+fn a_token_naming_one_key_but_signed_by_another_is_refused() {
+    let (verifier, _set) = rotating_verifier();
+    // Signed by the old key, claiming the new one.
+    let token = signed_with_kid(Some("2026-new"), Algorithm::RS256, "rsa-private.pem");
+    assert!(subject(verifier.authenticate(Some(&bearer(&token)))).is_err());
+    // An HS256 token naming an RSA key, signed with that key's public half as a secret.
+    let public = std::fs::read_to_string(key("rsa-public.pem")).expect("public key");
+    let token = signed_with_kid(Some("2025-old"), Algorithm::HS256, &public);
+    let reason = subject(verifier.authenticate(Some(&bearer(&token)))).expect_err("refused");
+    assert!(reason.contains("does not sign with"), "{reason}");
+}
+
+#[test]
+fn without_a_kid_only_the_single_configured_keys_apply() {
+    let (verifier, _set) = rotating_verifier();
+    // No secret and no single public key are configured: a token without `kid` has no key.
+    let token = signed_with_kid(None, Algorithm::RS256, "rsa-private.pem");
+    assert!(subject(verifier.authenticate(Some(&bearer(&token)))).is_err());
+    let token = signed_with_kid(None, Algorithm::HS256, ROTATED_SECRET);
+    assert!(subject(verifier.authenticate(Some(&bearer(&token)))).is_err());
+}
+
+#[test]
+fn a_key_set_without_kids_or_with_other_algorithms_is_a_startup_error() {
+    let no_kid = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(
+        no_kid.path(),
+        r#"{"keys":[{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA","alg":"HS256"}]}"#,
+    )
+    .expect("write");
+    let error = Verifier::new(None, None, "alliance", "alliance")
+        .expect("verifier")
+        .with_key_set(no_kid.path())
+        .expect_err("no kid");
+    assert!(format!("{error:#}").contains("kid"), "{error:#}");
+
+    let hs512 = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(
+        hs512.path(),
+        r#"{"keys":[{"kty":"oct","kid":"x","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA","alg":"HS512"}]}"#,
+    )
+    .expect("write");
+    let error = Verifier::new(None, None, "alliance", "alliance")
+        .expect("verifier")
+        .with_key_set(hs512.path())
+        .expect_err("HS512");
+    assert!(format!("{error:#}").contains("not accepted"), "{error:#}");
+
+    let not_json = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(not_json.path(), "not a key set").expect("write");
+    assert!(
+        Verifier::new(None, None, "alliance", "alliance")
+            .expect("verifier")
+            .with_key_set(not_json.path())
+            .is_err()
+    );
+}
