@@ -18,7 +18,9 @@
 //! # }
 //! ```
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
 
 use crate::Store;
 
@@ -143,6 +145,37 @@ impl Drop for TestDatabase {
         });
         dropped.join().ok();
     }
+}
+
+/// How many rows each table of `store`'s database holds, by table name: taken before and
+/// after a request, it proves the request wrote nothing, the audit log included.
+pub async fn row_counts(store: &Store) -> std::collections::BTreeMap<String, i64> {
+    let db = store.db();
+    let backend = db.get_database_backend();
+    let tables = match backend {
+        DatabaseBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema()",
+    };
+    let tables = db
+        .query_all_raw(Statement::from_string(backend, tables))
+        .await
+        .expect("list the tables");
+    let mut counts = std::collections::BTreeMap::new();
+    for table in tables {
+        let name: String = table.try_get("", "name").expect("a table name");
+        let count = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{name}\""),
+            ))
+            .await
+            .expect("count rows")
+            .expect("a count");
+        counts.insert(name, count.try_get::<i64>("", "n").expect("a number"));
+    }
+    counts
 }
 
 async fn admin_connection(server: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
