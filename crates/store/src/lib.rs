@@ -69,7 +69,10 @@ impl Store {
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
                     .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    // FULL: a commit is on disk (the WAL fsynced) before it is
+                    // acknowledged, so not even a power cut loses it. NORMAL would
+                    // survive a crashed process but not a lost machine.
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
             });

@@ -1,4 +1,5 @@
-//! The embedded default: a SQLite file opened with WAL, foreign keys and a busy timeout.
+//! The embedded default: a SQLite file opened with WAL, full synchronous commits, foreign
+//! keys and a busy timeout.
 
 use alliance_store::Store;
 use sea_orm::{ConnectionTrait, Statement};
@@ -31,5 +32,7 @@ async fn a_sqlite_file_is_created_with_wal_foreign_keys_and_a_busy_timeout() {
     assert_eq!(pragma(&store, "journal_mode").await, "wal");
     assert_eq!(pragma(&store, "foreign_keys").await, "1");
     assert_eq!(pragma(&store, "busy_timeout").await, "10000");
+    // 2 = FULL: every commit is fsynced before it is acknowledged.
+    assert_eq!(pragma(&store, "synchronous").await, "2");
     assert_eq!(store.backend_name(), "sqlite");
 }
