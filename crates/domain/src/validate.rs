@@ -8,6 +8,13 @@ use crate::model::Measure;
 pub const MAX_NAME: usize = 200;
 /// The longest statement or narrative we keep (a goal in own words, a note).
 pub const MAX_TEXT: usize = 4000;
+/// The longest language tag we take: RFC 5646 asks every implementation to take 35.
+pub const MAX_LANGUAGE_TAG: usize = 35;
+/// The longest grade label.
+pub const MAX_GRADE: usize = 16;
+/// The most items one list in an input may hold (records cited, external ids): every
+/// item is looked up, so a list has to end somewhere.
+pub const MAX_ITEMS: usize = 100;
 
 /// Trims `value` and requires it to be non-empty and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
@@ -81,6 +88,12 @@ pub fn slug(field: &str, value: &str) -> DomainResult<String> {
 
 /// A BCP 47 language tag in its common shape (`en`, `es-MX`, `zh-Hant-TW`).
 pub fn language_tag(field: &str, value: &str) -> DomainResult<String> {
+    if value.chars().count() > MAX_LANGUAGE_TAG {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most {MAX_LANGUAGE_TAG} characters"),
+        ));
+    }
     let mut parts = value.split('-');
     let primary = parts.next().unwrap_or_default();
     let primary_ok =
@@ -101,7 +114,7 @@ pub fn language_tag(field: &str, value: &str) -> DomainResult<String> {
 pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
     let value = value.trim();
     let ok = !value.is_empty()
-        && value.len() <= 16
+        && value.len() <= MAX_GRADE
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
@@ -113,6 +126,17 @@ pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
             "must be a short grade label such as `K` or `7`",
         ))
     }
+}
+
+/// Requires a list in input `field` to hold at most `max` items.
+pub fn at_most<T>(field: &str, items: &[T], max: usize) -> DomainResult<()> {
+    if items.len() > max {
+        return Err(DomainError::invalid(
+            field,
+            format!("must hold at most {max} items"),
+        ));
+    }
+    Ok(())
 }
 
 /// A goal's priority, 1 (highest) to 5.
@@ -202,6 +226,20 @@ mod tests {
         assert!(language_tag("l", "zh-Hant-TW").is_ok());
         assert!(language_tag("l", "english please").is_err());
         assert!(language_tag("l", "").is_err());
+    }
+
+    #[test]
+    fn a_language_tag_of_many_subtags_is_refused_past_35_characters() {
+        let long = format!("en{}", "-abcdefgh".repeat(4));
+        assert_eq!(long.len(), 38);
+        assert!(language_tag("l", &long).is_err());
+        assert!(language_tag("l", &long[..35]).is_ok());
+    }
+
+    #[test]
+    fn a_list_may_hold_up_to_its_bound() {
+        assert!(at_most("ids", &[0; 100], MAX_ITEMS).is_ok());
+        assert!(at_most("ids", &[0; 101], MAX_ITEMS).is_err());
     }
 
     #[test]

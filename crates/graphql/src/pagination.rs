@@ -8,7 +8,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use alliance_store::Page;
 
-use crate::error::{ApiResult, coded};
+use alliance_domain::DomainError;
+
+use crate::error::{ApiResult, to_graphql};
 
 /// The most a page may hold, and the size of a page when none is asked for.
 pub const MAX_PAGE: usize = 100;
@@ -52,19 +54,19 @@ impl PageArgs {
     pub fn validate(&self) -> ApiResult<()> {
         for (name, value) in [("first", self.first), ("last", self.last)] {
             if value.is_some_and(|n| n < 0 || n as usize > MAX_PAGE) {
-                return Err(coded(
-                    "BAD_USER_INPUT",
-                    format!("`{name}` must be between 0 and {MAX_PAGE}"),
-                ));
+                return Err(to_graphql(&DomainError::invalid(
+                    name,
+                    format!("must be between 0 and {MAX_PAGE}"),
+                )));
             }
         }
         for (name, cursor) in [("after", &self.after), ("before", &self.before)] {
             if let Some(cursor) = cursor {
                 decode_cursor(cursor).ok_or_else(|| {
-                    coded(
-                        "BAD_USER_INPUT",
-                        format!("`{name}` is not a cursor from this list"),
-                    )
+                    to_graphql(&DomainError::invalid(
+                        name,
+                        "is not a cursor from this list",
+                    ))
                 })?;
             }
         }
@@ -135,7 +137,14 @@ fn encode_cursor(offset: usize) -> String {
 /// No list is longer than this; a cursor past it was not made by us.
 const MAX_OFFSET: usize = u32::MAX as usize;
 
+/// Longer than any cursor we make (`base64url("o:4294967295")` is 16 characters), so a
+/// longer one is refused before it is decoded.
+const MAX_CURSOR: usize = 32;
+
 fn decode_cursor(cursor: &str) -> Option<usize> {
+    if cursor.len() > MAX_CURSOR {
+        return None;
+    }
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     text.strip_prefix("o:")?
         .parse()
@@ -231,6 +240,17 @@ mod tests {
                 limit: 0
             }
         );
+    }
+
+    #[test]
+    fn a_cursor_longer_than_any_we_make_is_refused() {
+        let padded = format!("{}{}", encode_cursor(1), "A".repeat(MAX_CURSOR));
+        assert!(
+            PageArgs::new(Some(5), Some(padded), None, None)
+                .validate()
+                .is_err()
+        );
+        assert!(decode_cursor(&encode_cursor(MAX_OFFSET)).is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use alliance_domain::DomainError;
 use alliance_domain::ids::{AllianceId, GoalId, MemberId};
 use alliance_domain::model::{Alliance, AllianceMember, RecordRef};
+use alliance_domain::validate::{MAX_ITEMS, at_most};
 use alliance_store::{goals, members, records};
 use async_graphql::{Context, ID};
 
@@ -28,13 +29,15 @@ pub(crate) async fn active_member(
     }
 }
 
-/// The active members `ids` of `alliance`, without repeats, or bad input on `field`.
+/// The active members `ids` of `alliance` (at most [`MAX_ITEMS`]), without repeats, or
+/// bad input on `field`.
 pub(crate) async fn active_members(
     ctx: &Context<'_>,
     alliance: &Alliance,
     field: &str,
     ids: &[ID],
 ) -> Result<Vec<MemberId>, DomainError> {
+    at_most(field, ids, MAX_ITEMS)?;
     let mut found = Vec::new();
     for id in ids {
         let member = active_member(ctx, alliance, field, id).await?;
@@ -45,13 +48,15 @@ pub(crate) async fn active_members(
     Ok(found)
 }
 
-/// The goals `ids` of `alliance`, without repeats, or bad input on `field`.
+/// The goals `ids` of `alliance` (at most [`MAX_ITEMS`]), without repeats, or bad input
+/// on `field`.
 pub(crate) async fn goals_of(
     ctx: &Context<'_>,
     alliance: &Alliance,
     field: &str,
     ids: &[ID],
 ) -> Result<Vec<GoalId>, DomainError> {
+    at_most(field, ids, MAX_ITEMS)?;
     let mut found = Vec::new();
     for id in ids {
         let goal = GoalId(input_id("Goal", field, id)?);
@@ -67,8 +72,8 @@ pub(crate) async fn goals_of(
     Ok(found)
 }
 
-/// Decodes the ids in input `field` (records of GraphQL type `kind`) and checks each is a
-/// record of `alliance`; repeats are dropped.
+/// Decodes the ids in input `field` (records of GraphQL type `kind`, at most
+/// [`MAX_ITEMS`]) and checks each is a record of `alliance`; repeats are dropped.
 pub(crate) async fn records_of(
     ctx: &Context<'_>,
     alliance: AllianceId,
@@ -77,6 +82,7 @@ pub(crate) async fn records_of(
     ids: &[ID],
     make: fn(uuid::Uuid) -> RecordRef,
 ) -> Result<Vec<RecordRef>, DomainError> {
+    at_most(field, ids, MAX_ITEMS)?;
     let decoded = refs(kind, field, ids, make)?;
     same_alliance(ctx, alliance, field, decoded).await
 }

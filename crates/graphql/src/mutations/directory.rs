@@ -4,7 +4,7 @@ use alliance_domain::DomainError;
 use alliance_domain::access::{WriteTarget, authorize_write};
 use alliance_domain::ids::{PersonId, SchoolId};
 use alliance_domain::model::{ExternalId, ExternalIds};
-use alliance_domain::validate::{self, MAX_NAME, MAX_TEXT};
+use alliance_domain::validate::{self, MAX_ITEMS, MAX_NAME, MAX_TEXT};
 use alliance_domain::values::AuditAction;
 use alliance_store::persons::{self, NewPerson};
 use alliance_store::schools;
@@ -29,8 +29,9 @@ fn external_ids(
     field: &str,
     input: Option<Vec<ExternalIdInput>>,
 ) -> Result<ExternalIds, DomainError> {
+    let input = input.unwrap_or_default();
+    validate::at_most(field, &input, MAX_ITEMS)?;
     input
-        .unwrap_or_default()
         .into_iter()
         .map(|e| {
             Ok(ExternalId {
