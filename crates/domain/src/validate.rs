@@ -1,6 +1,8 @@
 //! Checks on what people type, each naming the input field it is about, so a client
 //! can put the message beside the right box.
 
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
 use crate::error::{DomainError, DomainResult};
 use crate::model::Measure;
 
@@ -15,6 +17,13 @@ pub const MAX_GRADE: usize = 16;
 /// The most items one list in an input may hold (records cited, external ids): every
 /// item is looked up, so a list has to end somewhere.
 pub const MAX_ITEMS: usize = 100;
+
+/// The first year a date in a record may fall in.
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year a date in a record may fall in. Both databases keep every date from
+/// [`FIRST_YEAR`] to here; a year like -5000 or 200000 is a slip of the keyboard, and
+/// PostgreSQL would refuse some of them.
+pub const LAST_YEAR: i32 = 2199;
 
 /// Trims `value` and requires it to be non-empty and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
@@ -128,6 +137,24 @@ pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
     }
 }
 
+/// A calendar date from [`FIRST_YEAR`] through [`LAST_YEAR`].
+pub fn date(field: &str, value: NaiveDate) -> DomainResult<NaiveDate> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&value.year()) {
+        Ok(value)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!("must be a date from {FIRST_YEAR} through {LAST_YEAR}"),
+        ))
+    }
+}
+
+/// An instant from [`FIRST_YEAR`] through [`LAST_YEAR`] (in UTC).
+pub fn instant(field: &str, value: DateTime<Utc>) -> DomainResult<DateTime<Utc>> {
+    date(field, value.date_naive())?;
+    Ok(value)
+}
+
 /// Requires a list in input `field` to hold at most `max` items.
 pub fn at_most<T>(field: &str, items: &[T], max: usize) -> DomainResult<()> {
     if items.len() > max {
@@ -162,6 +189,9 @@ pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
                 "must be a finite number",
             ));
         }
+    }
+    if let Some(target_date) = measure.target_date {
+        date(&format!("{field}.targetDate"), target_date)?;
     }
     if measure.baseline == measure.target {
         return Err(DomainError::invalid(
@@ -283,6 +313,17 @@ mod tests {
             .is_ok()
         );
         assert!(measure("measure", Measure { target: 5.0, ..m }).is_err());
+    }
+
+    #[test]
+    fn dates_run_from_1900_through_2199() {
+        let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+        assert!(date("d", day(1900)).is_ok());
+        assert!(date("d", day(2199)).is_ok());
+        assert!(date("d", day(1899)).is_err());
+        assert!(date("d", day(2200)).is_err());
+        assert!(date("d", day(-5000)).is_err());
+        assert!(instant("t", day(0).and_time(chrono::NaiveTime::MIN).and_utc()).is_err());
     }
 
     #[test]

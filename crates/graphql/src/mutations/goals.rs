@@ -10,9 +10,11 @@ use alliance_store::goals::{self, NewGoal};
 use alliance_store::members;
 use alliance_store::progress::{self, NewProgress};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{Duration, SubsecRound};
+use chrono::Duration;
 
-use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
+use super::{
+    UserError, commit, finish, input_id, input_instant, missing, store, writable_alliance,
+};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::enums::{AchievementStatus, Direction, GoalDomain, GoalStatus, ProgressSource};
@@ -282,7 +284,7 @@ impl GoalMutations {
             let (goal, alliance) = writable_goal(ctx, viewer, &input.goal_id).await?;
             let (value, note) = validate::progress(input.value, input.note.as_deref())?;
             let now = alliance_store::now();
-            let observed_at = input.observed_at.map_or(now, |t| t.0.trunc_subsecs(6));
+            let observed_at = input_instant("observedAt", input.observed_at)?.unwrap_or(now);
             if observed_at > now + Duration::hours(24) {
                 return Err(DomainError::invalid(
                     "observedAt",

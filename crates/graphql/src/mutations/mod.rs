@@ -13,15 +13,18 @@ use alliance_domain::DomainError;
 use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
 use alliance_domain::ids::{AllianceId, MemberId, StudentId};
 use alliance_domain::model::{Alliance, AllianceMember};
+use alliance_domain::validate;
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Tx, alliances as alliance_repo, audit, members};
 use async_graphql::{Context, ErrorExtensions, MergedObject, SimpleObject};
+use chrono::SubsecRound;
 use uuid::Uuid;
 
 use crate::context::RequestContext;
 use crate::error::{ApiResult, code, to_graphql};
 use crate::ids;
 pub(crate) use crate::ids::decode_input as input_id;
+use crate::types::scalars::{Date, DateTime};
 
 pub use alliances::AllianceMutations;
 pub use directory::DirectoryMutations;
@@ -174,6 +177,25 @@ pub(crate) async fn commit(
         loads.forget();
     }
     Ok(())
+}
+
+/// The date in input `field`, if given, within the years a record may name.
+pub(crate) fn input_date(
+    field: &str,
+    date: Option<Date>,
+) -> Result<Option<chrono::NaiveDate>, DomainError> {
+    date.map(|d| validate::date(field, d.0)).transpose()
+}
+
+/// The instant in input `field`, if given, to the microsecond (as both databases keep
+/// it) and within the years a record may name.
+pub(crate) fn input_instant(
+    field: &str,
+    instant: Option<DateTime>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, DomainError> {
+    instant
+        .map(|t| validate::instant(field, t.0.trunc_subsecs(6)))
+        .transpose()
 }
 
 /// The store, for mutations that speak in domain results.

@@ -20,10 +20,13 @@ use alliance_store::{
     reflections,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{Duration, SubsecRound};
+use chrono::Duration;
 
 use super::checks::{active_member, active_members, goals_of, records_of};
-use super::{UserError, commit, finish, input_id, missing, store, writable_alliance};
+use super::{
+    UserError, commit, finish, input_date, input_id, input_instant, missing, store,
+    writable_alliance,
+};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::communication::Communication;
@@ -272,8 +275,10 @@ impl TeamMutations {
             if input.minutes.is_some_and(|m| !(1..=600).contains(&m)) {
                 return Err(DomainError::invalid("minutes", "must be between 1 and 600"));
             }
-            if let (Some(start), Some(end)) = (input.start_date, input.end_date)
-                && end.0 < start.0
+            let start_date = input_date("startDate", input.start_date)?;
+            let end_date = input_date("endDate", input.end_date)?;
+            if let (Some(start), Some(end)) = (start_date, end_date)
+                && end < start
             {
                 return Err(DomainError::invalid(
                     "endDate",
@@ -305,8 +310,8 @@ impl TeamMutations {
                 )?,
                 minutes: input.minutes,
                 status,
-                start_date: input.start_date.map(|d| d.0),
-                end_date: input.end_date.map(|d| d.0),
+                start_date,
+                end_date,
                 goals,
             };
             let tx = store(ctx)?.begin().await?;
@@ -396,6 +401,8 @@ impl TeamMutations {
             .await?;
             let kind: values::CommunicationKind = input.kind.into();
             let now = alliance_store::now();
+            let occurred_at = input_instant("occurredAt", input.occurred_at)?.unwrap_or(now);
+            let as_of = input_instant("asOf", input.as_of)?.unwrap_or(now);
             let shared_ids = goals_of(
                 ctx,
                 &alliance,
@@ -410,7 +417,6 @@ impl TeamMutations {
                         "a data share names the goals whose progress was shared",
                     ));
                 }
-                let as_of = input.as_of.map_or(now, |t| t.0.trunc_subsecs(6));
                 let db = store(ctx)?.db();
                 let goals = goals::by_ids(db, &viewer.read_scope(), &shared_ids).await?;
                 let observations = progress::observations(db, &shared_ids).await?;
@@ -456,7 +462,7 @@ impl TeamMutations {
                 )
                 .await?,
                 summary: validate::required_text("summary", &input.summary, MAX_TEXT)?,
-                occurred_at: input.occurred_at.map_or(now, |t| t.0.trunc_subsecs(6)),
+                occurred_at,
                 as_of,
                 visibility: input
                     .visibility
@@ -508,7 +514,8 @@ impl TeamMutations {
                 ));
             }
             let today = chrono::Utc::now().date_naive();
-            let due_date = input.due_date.map_or(today + Duration::days(7), |d| d.0);
+            let due_date =
+                input_date("dueDate", input.due_date)?.unwrap_or(today + Duration::days(7));
             if due_date < today {
                 return Err(DomainError::invalid("dueDate", "must not be in the past"));
             }
@@ -604,9 +611,8 @@ impl TeamMutations {
             let new = NewReflection {
                 alliance_id: alliance.id,
                 kind: input.kind.into(),
-                held_at: input
-                    .held_at
-                    .map_or_else(alliance_store::now, |t| t.0.trunc_subsecs(6)),
+                held_at: input_instant("heldAt", input.held_at)?
+                    .unwrap_or_else(alliance_store::now),
                 participants: active_members(
                     ctx,
                     &alliance,
@@ -668,7 +674,7 @@ impl TeamMutations {
                 alliance_id: alliance.id,
                 decision: validate::required_text("decision", &input.decision, MAX_TEXT)?,
                 owner,
-                due_date: input.due_date.map(|d| d.0),
+                due_date: input_date("dueDate", input.due_date)?,
                 informed_by: informed_by(ctx, alliance.id, input.informed_by).await?,
                 visibility: input
                     .visibility
@@ -718,8 +724,8 @@ impl TeamMutations {
             if let Some(owner) = &input.owner_id {
                 changed.owner = Some(active_member(ctx, &alliance, "ownerId", owner).await?.id);
             }
-            if let Some(due) = input.due_date {
-                changed.due_date = Some(due.0);
+            if let Some(due) = input_date("dueDate", input.due_date)? {
+                changed.due_date = Some(due);
             }
             if let Some(status) = input.status {
                 changed.status = status.into();

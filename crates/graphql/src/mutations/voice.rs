@@ -12,10 +12,11 @@ use alliance_store::{
     acceptances, communications, districts, feedback as feedback_repo, goals, persons, voice,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::SubsecRound;
 
 use super::checks::{active_member, goals_of};
-use super::{UserError, alliance_for_family_words, commit, finish, input_id, missing, store};
+use super::{
+    UserError, alliance_for_family_words, commit, finish, input_id, input_instant, missing, store,
+};
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::types::communication::{Communication, CommunicationReply};
@@ -174,9 +175,8 @@ impl VoiceMutations {
                 speaker: speaker.id,
                 recorded_by: viewer.person_id,
                 recorded_by_subject: viewer.subject.clone(),
-                said_at: input
-                    .said_at
-                    .map_or_else(alliance_store::now, |t| t.0.trunc_subsecs(6)),
+                said_at: input_instant("saidAt", input.said_at)?
+                    .unwrap_or_else(alliance_store::now),
                 kind: input.kind.map_or(values::VoiceKind::Experience, Into::into),
                 words: validate::own_words("words", &input.words)?,
                 language,
