@@ -106,6 +106,23 @@ pub async fn by_ids(
     Ok(rows.into_iter().map(convert::student).collect())
 }
 
+/// The students of the district whose own directory entries are among `persons`: the
+/// entry of a student is part of their records, and reading it is audited as such.
+#[instrument(skip(db, persons), fields(count = persons.len()))]
+pub async fn of_persons(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    persons: &[PersonId],
+) -> StoreResult<Vec<Student>> {
+    let rows = student::Entity::find()
+        .filter(student::Column::DistrictId.eq(district.0))
+        .filter(student::Column::PersonId.is_in(persons.iter().map(|id| id.0)))
+        .all(db)
+        .await
+        .domain()?;
+    Ok(rows.into_iter().map(convert::student).collect())
+}
+
 /// A student of the district whether or not the viewer may read them, for deciding
 /// whether a change to them is allowed.
 #[instrument(skip(db))]

@@ -2,7 +2,8 @@
 
 use alliance_domain::ids::*;
 use alliance_store::{
-    communications, feedback, interventions, members, next_steps, progress, reflections, voice,
+    communications, feedback, interventions, members, next_steps, progress, reflections, students,
+    voice,
 };
 use async_graphql::{Context, ID, Interface};
 
@@ -52,9 +53,20 @@ pub(crate) async fn find(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> 
         "School" => load(ctx, SchoolId(uuid))
             .await?
             .map(|s| Node::School(School(s))),
-        "Person" => load(ctx, PersonId(uuid))
-            .await?
-            .map(|p| Node::Person(Person(p))),
+        "Person" => match load(ctx, PersonId(uuid)).await? {
+            Some(person) => {
+                // A student's own entry (their name, their ids in other systems) is part
+                // of their records; every other path to it passes their audited alliance.
+                for student in students::of_persons(db, viewer.district_id, &[person.id])
+                    .await
+                    .gql()?
+                {
+                    ctx.state()?.read(student.id);
+                }
+                Some(Node::Person(Person(person)))
+            }
+            None => None,
+        },
         "Student" => load(ctx, StudentId(uuid))
             .await?
             .map(|s| Student::read(ctx, s))
