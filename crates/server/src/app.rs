@@ -71,6 +71,11 @@ pub(crate) struct Caller {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Registered when the application is built, so a signal that arrives as soon as
+    /// the service says it is listening still stops it gracefully.
+    stop: StopSignals,
+    /// How long requests in flight may take to finish once a stop is asked for.
+    grace: std::time::Duration,
 }
 
 impl Application {
@@ -87,9 +92,12 @@ impl Application {
             limiter: SubjectLimiter::new(settings.http.rate),
             http: settings.http,
         });
+        let grace = settings.http.request_timeout + std::time::Duration::from_secs(5);
         Ok(Self {
             listener,
             router: router(state),
+            stop: StopSignals::register().context("listening for stop signals")?,
+            grace,
         })
     }
 
@@ -104,13 +112,35 @@ impl Application {
     }
 
     /// Serves until ctrl-c or SIGTERM, finishing requests in flight.
+    ///
+    /// Once stopping, no new connection is accepted and requests in flight are finished;
+    /// a client that has not finished its request within the grace period (the request
+    /// time limit and 5 s) is cut off, so a stalled client cannot keep the process up.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+        let stop = self.stop;
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
+            stop.wait().await;
+            tracing::info!("stopping: finishing the requests in flight");
+            let _ = stopping.send(true);
+        });
+        let grace = self.grace;
+        let cut_off = async move {
+            if stopped.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            served = serve.into_future() => served,
+            () = cut_off => {
+                tracing::warn!(?grace, "stopped with requests still open after the grace period");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -401,22 +431,38 @@ fn request_span(
     )
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT (ctrl-c) and SIGTERM, listened for from the moment they are registered.
+struct StopSignals {
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn register() -> std::io::Result<Self> {
+        #[cfg(unix)]
         {
-            signal.recv().await;
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

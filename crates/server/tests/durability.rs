@@ -545,3 +545,53 @@ fn sigterm_finishes_the_request_in_flight_and_takes_no_new_one() {
         "nothing was written after SIGTERM"
     );
 }
+
+/// The service says it is listening only once it also listens for stop signals: a
+/// SIGTERM sent the moment the line appears stops it cleanly (exit 0), not by the
+/// signal's default action.
+#[test]
+fn a_sigterm_as_soon_as_the_service_listens_stops_it_cleanly() {
+    let database = Database::sqlite();
+    for attempt in 0..5 {
+        let mut server = Server::start(&database);
+        server.sigterm();
+        let status = server.exit_status(Duration::from_secs(20));
+        assert!(
+            status.success(),
+            "attempt {attempt}: {status:?}\n{}",
+            server.log()
+        );
+    }
+}
+
+/// A client that stalls in the middle of its request cannot keep a stopping service up:
+/// past the grace period (the request time limit and 5 s) it is cut off.
+#[test]
+fn a_stalled_client_cannot_hold_off_a_stop_past_the_grace_period() {
+    let database = Database::sqlite();
+    let mut server = Server::start_with(&database, &["--request-timeout", "1s"]);
+    let mut stalled = TcpStream::connect(server.addr).expect("connect");
+    stalled
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: alliance\r\nContent-Type: application/json\r\n\
+              Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .expect("send the head of a request");
+    // `100 Continue` says the handler is reading the body: the request is in flight.
+    let mut reader = BufReader::new(stalled.try_clone().expect("clone"));
+    let (status, _) = read_head(&mut reader);
+    assert_eq!(status, 100);
+    stalled
+        .write_all(b"{\"query\":")
+        .expect("send part of the body");
+    let asked = Instant::now();
+    server.sigterm();
+    let status = server.exit_status(Duration::from_secs(30));
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    let took = asked.elapsed();
+    assert!(
+        took >= Duration::from_secs(5),
+        "the stalled request was dropped at once ({took:?}), not given its grace"
+    );
+    drop(stalled);
+}

@@ -80,8 +80,15 @@ pub struct Server {
 impl Server {
     /// Starts a server on a free port and waits until it listens.
     pub fn start(database: &Database) -> Server {
+        Server::start_with(database, &[])
+    }
+
+    /// Starts a server with `extra` arguments to `serve`.
+    pub fn start_with(database: &Database, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", "--demo", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
         let mut child = database
-            .command(&["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .command(&args)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
