@@ -59,6 +59,11 @@ impl Sdl {
         self.fields.contains_key(name) || self.unions.contains_key(name)
     }
 
+    /// Whether `name` is an object or interface type, whose fields a selection names.
+    pub fn has_fields(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+
     /// Every composite type a client can reach from `start` by selecting fields,
     /// `start` included, following unions to their members and interfaces to their
     /// implementors.
