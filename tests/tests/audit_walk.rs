@@ -10,6 +10,7 @@ mod sdl;
 
 use std::collections::BTreeSet;
 
+use alliance_domain::access::ReadScope;
 use alliance_domain::ids::StudentId;
 use alliance_domain::model::AuditEvent;
 use alliance_domain::values::AuditAction;
@@ -63,10 +64,15 @@ async fn reads_by(app: &TestApp, operation: &str, students: &[&str]) -> Vec<Audi
                 .await
                 .expect("district")
                 .expect("a fixture district");
-            let (found, _) = audit::for_student(db, district.id, StudentId(uuid), |_| Page {
-                offset: 0,
-                limit: 10_000,
-            })
+            let (found, _) = audit::for_student(
+                db,
+                &ReadScope::whole_district(district.id),
+                StudentId(uuid),
+                |_| Page {
+                    offset: 0,
+                    limit: 10_000,
+                },
+            )
             .await
             .expect("audit events");
             events.extend(
@@ -226,6 +232,12 @@ async fn every_root_field_that_returns_student_records_writes_a_read_for_each_st
                     .expect("a fixture alliance");
                 students.push(student.clone());
             }
+        } else if field.name == "nodes" {
+            // The other district's student is not found, in its place.
+            let errors = response["errors"].as_array().expect("errors");
+            assert_eq!(errors.len(), 1, "{response:#}");
+            assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND", "{response:#}");
+            assert_eq!(errors[0]["path"], json!(["nodes", 2]), "{response:#}");
         } else {
             data(&response);
         }
@@ -578,4 +590,61 @@ async fn a_family_member_sees_in_the_access_log_that_they_read_their_childs_reco
             .await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{response}");
     }
+}
+
+/// The access log shows a family every read of their child's record, but not the change
+/// events: those name records (a team-only note) the family may not know exist. The team
+/// sees both.
+#[tokio::test]
+async fn a_family_does_not_learn_of_team_only_records_through_the_access_log() {
+    let app = spawn_app().await;
+    let f = Fixture::load(&app).await;
+    let staff = f.staff_member(&app);
+    let family = f.family_member(&app);
+    let note = create(
+        &app,
+        &staff,
+        "recordVoice",
+        "voiceEntry",
+        json!({ "allianceId": f.alliance_1, "speakerId": f.caregiver_member_1,
+                "words": "Worried about the move to the new building.", "kind": "CONCERN",
+                "visibility": "TEAM_ONLY" }),
+    )
+    .await;
+    let log = |token: String| {
+        let app = &app;
+        let student = f.student_1.clone();
+        async move {
+            data(
+                &app.graphql(
+                    "query($id: ID!) { student(id: $id) { accessLog(first: 100) { totalCount nodes { action entityId } } } }",
+                    json!({ "id": student }),
+                    Some(&token),
+                )
+                .await,
+            )["student"]["accessLog"]
+                .clone()
+        }
+    };
+    let team_view = log(staff).await;
+    assert!(
+        team_view["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .any(|e| e["entityId"] == note.as_str() && e["action"] == "CREATE"),
+        "the team sees the change: {team_view:#}"
+    );
+    let family_view = log(family).await;
+    let events = family_view["nodes"].as_array().expect("nodes");
+    assert!(!events.is_empty(), "{family_view:#}");
+    for event in events {
+        assert_eq!(event["action"], "READ", "{family_view:#}");
+        assert_ne!(event["entityId"], note.as_str(), "{family_view:#}");
+    }
+    assert_eq!(
+        family_view["totalCount"].as_u64(),
+        Some(events.len() as u64),
+        "the count holds only what the family sees: {family_view:#}"
+    );
 }

@@ -93,6 +93,20 @@ pub struct TeamReach {
 }
 
 impl ReadScope {
+    /// Everything in one district, team-only records included: a district admin's reach.
+    pub fn whole_district(district_id: DistrictId) -> Self {
+        Self {
+            district_id,
+            whole_district: true,
+            schools: Vec::new(),
+            member: None,
+            team: TeamReach {
+                whole_district: true,
+                ..TeamReach::default()
+            },
+        }
+    }
+
     /// Whether the scope reaches no student at all (as for an analyst).
     pub fn is_empty(&self) -> bool {
         !self.whole_district && self.schools.is_empty() && self.member.is_none()

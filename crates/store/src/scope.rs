@@ -93,7 +93,15 @@ pub(crate) fn visible_to_viewer(
     visibility: impl ColumnTrait,
     alliance: impl ColumnTrait,
 ) -> Condition {
-    let mut reach = Condition::any().add(visibility.eq("ALLIANCE"));
+    Condition::any()
+        .add(visibility.eq("ALLIANCE"))
+        .add(in_team_reach(scope, alliance))
+}
+
+/// The alliances where the viewer works as part of the school team (and so reads what
+/// is marked `TEAM_ONLY`).
+pub(crate) fn in_team_reach(scope: &ReadScope, alliance: impl ColumnTrait) -> Condition {
+    let mut reach = Condition::any();
     let team = &scope.team;
     if team.whole_district {
         return reach.add(alliance.in_subquery(district_alliance_ids(scope.district_id)));
@@ -125,6 +133,10 @@ pub(crate) fn visible_to_viewer(
             .and_where(member::Column::Role.is_not_in(["STUDENT", "CAREGIVER"]))
             .to_owned();
         reach = reach.add(alliance.in_subquery(team_memberships));
+    }
+    if reach.is_empty() {
+        // No team reach at all: no alliance.
+        return nothing();
     }
     reach
 }

@@ -811,21 +811,36 @@ async fn the_audit_log_of_a_student_pages_newest_first() {
             .collect::<Vec<_>>()
             .join(",")
     };
-    let (newest, total) = audit::for_student(store.db(), north.id, ada.id, first(2))
-        .await
-        .expect("page");
+    let (newest, total) = audit::for_student(
+        store.db(),
+        &ReadScope::whole_district(north.id),
+        ada.id,
+        first(2),
+    )
+    .await
+    .expect("page");
     assert_eq!((minutes(&newest), total), ("req-4,req-3".to_owned(), 5));
-    let (next, _) = audit::for_student(store.db(), north.id, ada.id, |_| Page {
-        offset: 2,
-        limit: 2,
-    })
+    let (next, _) = audit::for_student(
+        store.db(),
+        &ReadScope::whole_district(north.id),
+        ada.id,
+        |_| Page {
+            offset: 2,
+            limit: 2,
+        },
+    )
     .await
     .expect("page");
     assert_eq!(minutes(&next), "req-2,req-1");
-    let (oldest, _) = audit::for_student(store.db(), north.id, ada.id, |total| Page {
-        offset: total - 1,
-        limit: 1,
-    })
+    let (oldest, _) = audit::for_student(
+        store.db(),
+        &ReadScope::whole_district(north.id),
+        ada.id,
+        |total| Page {
+            offset: total - 1,
+            limit: 1,
+        },
+    )
     .await
     .expect("page");
     assert_eq!(minutes(&oldest), "req-0");
@@ -833,9 +848,14 @@ async fn the_audit_log_of_a_student_pages_newest_first() {
     assert_eq!(newest[0].action, AuditAction::Read);
 
     let south = district(store, "south").await;
-    let (elsewhere, total) = audit::for_student(store.db(), south.id, ada.id, first(10))
-        .await
-        .expect("page");
+    let (elsewhere, total) = audit::for_student(
+        store.db(),
+        &ReadScope::whole_district(south.id),
+        ada.id,
+        first(10),
+    )
+    .await
+    .expect("page");
     assert!(
         elsewhere.is_empty() && total == 0,
         "no query crosses districts"

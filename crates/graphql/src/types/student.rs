@@ -107,10 +107,10 @@ pub(crate) async fn access_log(
 ) -> ApiResult<Conn<AuditEvent>> {
     args.validate()?;
     let db = ctx.store()?.db();
-    let (events, total) =
-        audit::for_student(db, student.district_id, student.id, |t| args.window(t))
-            .await
-            .gql()?;
+    let scope = ctx.viewer()?.read_scope();
+    let (events, total) = audit::for_student(db, &scope, student.id, |t| args.window(t))
+        .await
+        .gql()?;
     Ok(connection(
         events.into_iter().map(AuditEvent).collect(),
         args.window(total),
