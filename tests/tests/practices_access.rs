@@ -909,13 +909,33 @@ async fn team_only_records_never_reach_a_family_member_through_any_path() {
         .zip(r.shared())
         .flat_map(|((_, hidden), (_, shared))| [(*hidden).to_owned(), shared.to_owned()])
         .collect();
-    let theirs = read(
-        &app,
-        &family,
-        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
-        json!({ "ids": mixed }),
-    )
-    .await;
+    let response = app
+        .graphql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": mixed }),
+            Some(&family),
+        )
+        .await;
+    let theirs = response["data"].clone();
+    // Each hidden record is NOT_FOUND at its place in the list.
+    let hidden_places: Vec<Value> = mixed
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| team_only.contains(*id))
+        .map(|(index, _)| json!(["nodes", index]))
+        .collect();
+    let errors = response["errors"].as_array().expect("errors");
+    assert_eq!(
+        errors.iter().map(|e| e["path"].clone()).collect::<Vec<_>>(),
+        hidden_places,
+        "{response:#}"
+    );
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["extensions"]["code"] == "NOT_FOUND"),
+        "{response:#}"
+    );
     let expected: Vec<Value> = mixed
         .iter()
         .map(|id| {

@@ -70,13 +70,21 @@ impl QueryRoot {
         ))
     }
 
-    /// Objects by their global IDs, in order; null where one is missing or out of reach.
+    /// Objects by their global IDs, in order; null where one is missing or out of reach,
+    /// with a `NOT_FOUND` error whose path names its place.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > crate::pagination::MAX_PAGE {
             return Err(coded("BAD_USER_INPUT", "ask for at most 100 ids at a time"));
         }
         // Resolved together, so lookups of one type share a batch.
-        futures::future::try_join_all(ids.iter().map(|id| find(ctx, id))).await
+        let found = futures::future::try_join_all(ids.iter().map(|id| find(ctx, id))).await?;
+        for (index, _) in found.iter().enumerate().filter(|(_, n)| n.is_none()) {
+            let error = not_found("node").into_server_error(ctx.item.pos);
+            let mut error = ctx.set_error_path(error);
+            error.path.push(async_graphql::PathSegment::Index(index));
+            ctx.add_error(error);
+        }
+        Ok(found)
     }
 
     /// The district's schools, by name.
