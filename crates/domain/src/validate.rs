@@ -122,8 +122,13 @@ pub fn language_tag(field: &str, value: &str) -> DomainResult<String> {
 /// A grade level: `PK`, `K`, `1`..`12`, or another short label a district uses.
 pub fn grade_level(field: &str, value: &str) -> DomainResult<String> {
     let value = value.trim();
+    if value.chars().count() > MAX_GRADE {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most {MAX_GRADE} characters"),
+        ));
+    }
     let ok = !value.is_empty()
-        && value.len() <= MAX_GRADE
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
