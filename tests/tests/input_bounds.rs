@@ -751,6 +751,9 @@ const OUT_OF_SHAPE: &[(&str, &str, Spoil, Option<&str>)] = &[
     ("a priority past Int", "createGoal", |i, _| i["priority"] = json!(3_000_000_000_i64), None),
     ("a version past Int", "updateGoal", |i, _| i["version"] = json!(i64::MAX), None),
     ("a string for a number", "recordProgress", |i, _| i["value"] = json!("3"), None),
+    ("a value past a billion", "recordProgress", |i, _| i["value"] = json!(1e308), Some("value")),
+    ("a baseline past a billion", "createGoal", |i, _| i["measure"]["baseline"] = json!(-1.5e9), Some("measure.baseline")),
+    ("the largest f64 as a target", "updateGoal", |i, _| i["measure"]["target"] = json!(f64::MAX), Some("measure.target")),
 ];
 #[tokio::test]
 async fn scores_dates_enums_ids_and_numbers_out_of_shape_are_refused_with_a_code() {

@@ -18,6 +18,11 @@ pub const MAX_GRADE: usize = 16;
 /// item is looked up, so a list has to end somewhere.
 pub const MAX_ITEMS: usize = 100;
 
+/// The largest number a measure or a progress entry may hold, either side of zero: far
+/// past any count, score or minutes, and small enough that trends, percentages and charts
+/// computed from it stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e9;
+
 /// The first year a date in a record may fall in.
 pub const FIRST_YEAR: i32 = 1900;
 /// The last year a date in a record may fall in. Both databases keep every date from
@@ -188,12 +193,7 @@ pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
     let name = required_text(&format!("{field}.name"), &measure.name, MAX_NAME)?;
     let unit = optional_text(&format!("{field}.unit"), measure.unit.as_deref(), MAX_NAME)?;
     for (name, value) in [("baseline", measure.baseline), ("target", measure.target)] {
-        if !value.is_finite() {
-            return Err(DomainError::invalid(
-                format!("{field}.{name}"),
-                "must be a finite number",
-            ));
-        }
+        number(&format!("{field}.{name}"), value)?;
     }
     if let Some(target_date) = measure.target_date {
         date(&format!("{field}.targetDate"), target_date)?;
@@ -218,13 +218,25 @@ pub fn measure(field: &str, measure: Measure) -> DomainResult<Measure> {
     })
 }
 
+/// A measured number: finite, and at most [`MAX_MAGNITUDE`] either side of zero.
+fn number(field: &str, value: f64) -> DomainResult<f64> {
+    if value.is_finite() && value.abs() <= MAX_MAGNITUDE {
+        Ok(value)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!("must be a number from -{MAX_MAGNITUDE:e} to {MAX_MAGNITUDE:e}"),
+        ))
+    }
+}
+
 /// A progress observation has a value, a note, or both; a value must be finite.
 pub fn progress(
     value: Option<f64>,
     note: Option<&str>,
 ) -> DomainResult<(Option<f64>, Option<String>)> {
-    if value.is_some_and(|v| !v.is_finite()) {
-        return Err(DomainError::invalid("value", "must be a finite number"));
+    if let Some(value) = value {
+        number("value", value)?;
     }
     let note = optional_text("note", note, MAX_TEXT)?;
     if value.is_none() && note.is_none() {
@@ -289,6 +301,8 @@ mod tests {
         assert!(progress(None, None).is_err());
         assert!(progress(None, Some("  ")).is_err());
         assert!(progress(Some(f64::NAN), None).is_err());
+        assert!(progress(Some(1e308), None).is_err());
+        assert!(progress(Some(-MAX_MAGNITUDE), None).is_ok());
         assert_eq!(progress(Some(3.0), None).unwrap(), (Some(3.0), None));
         assert_eq!(
             progress(None, Some("a calm week")).unwrap(),
