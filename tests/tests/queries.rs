@@ -220,19 +220,43 @@ async fn node_with_a_malformed_id_is_not_found() {
     }
 }
 
+/// `nodes(ids:)` as `token`: the data, and the places (indexes) of its NOT_FOUND errors.
+async fn nodes(app: &TestApp, token: &str, selection: &str, ids: Value) -> (Value, Vec<u64>) {
+    let response = app
+        .graphql(
+            &format!("query($ids: [ID!]!) {{ nodes(ids: $ids) {{ {selection} }} }}"),
+            json!({ "ids": ids }),
+            Some(token),
+        )
+        .await;
+    let mut places: Vec<u64> = response["errors"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["extensions"]["code"], "NOT_FOUND", "{response:#}");
+            assert_eq!(e["path"][0], "nodes", "{response:#}");
+            e["path"][1].as_u64().expect("a place in the list")
+        })
+        .collect();
+    places.sort_unstable();
+    (response["data"]["nodes"].clone(), places)
+}
+
 #[tokio::test]
 async fn nodes_answers_in_order_with_null_where_an_id_is_missing_or_malformed() {
     let (app, f, admin) = world().await;
     let unknown = alliance_graphql::global_id("Student", uuid::Uuid::now_v7()).0;
-    let response = read(
+    let (found, missing) = nodes(
         &app,
         &admin,
-        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
-        json!({ "ids": [f.goal_1, "garbage", f.school_b, unknown, f.student_2] }),
+        "__typename id",
+        json!([f.goal_1, "garbage", f.school_b, unknown, f.student_2]),
     )
     .await;
     assert_eq!(
-        response["nodes"],
+        found,
         json!([
             { "__typename": "Goal", "id": f.goal_1 },
             null,
@@ -241,19 +265,15 @@ async fn nodes_answers_in_order_with_null_where_an_id_is_missing_or_malformed() 
             { "__typename": "Student", "id": f.student_2 },
         ])
     );
+    assert_eq!(missing, vec![1, 3], "each null has its NOT_FOUND");
 }
 
 #[tokio::test]
 async fn nodes_never_crosses_into_another_district() {
     let (app, f, admin) = world().await;
-    let response = read(
-        &app,
-        &admin,
-        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
-        json!({ "ids": [f.student_beta, f.student_1] }),
-    )
-    .await;
-    assert_eq!(response["nodes"], json!([null, { "id": f.student_1 }]));
+    let (found, missing) = nodes(&app, &admin, "id", json!([f.student_beta, f.student_1])).await;
+    assert_eq!(found, json!([null, { "id": f.student_1 }]));
+    assert_eq!(missing, vec![0]);
 }
 
 // schools
