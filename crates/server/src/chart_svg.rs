@@ -141,7 +141,10 @@ impl Chart<'_> {
             )?;
         }
         let values = self.values;
-        if let Some(target) = values.target {
+        // Inside the drawn range, always: plotters' pixel mapping overflows on values far
+        // outside it (a range that fell back to 0..1 for absurd values).
+        let y = |value: f64| value.clamp(y0, y1);
+        if let Some(target) = values.target.map(y) {
             let line = [(x0, target), (x1, target)];
             chart.draw_series(DashedLineSeries::new(
                 line,
@@ -154,7 +157,10 @@ impl Chart<'_> {
             plot.draw(&(EmptyElement::at((x0, target)) + Text::new(text, (8, -6), style)))?;
         }
         if let Some(aim) = values.aim {
-            let line = [(aim.from.at, aim.from.value), (aim.to.at, aim.to.value)];
+            let line = [
+                (aim.from.at, y(aim.from.value)),
+                (aim.to.at, y(aim.to.value)),
+            ];
             chart.draw_series(DashedLineSeries::new(
                 line,
                 10,
@@ -164,8 +170,8 @@ impl Chart<'_> {
         }
         if let Some(trend) = values.trend {
             let line = [
-                (trend.from.at, trend.from.value),
-                (trend.to.at, trend.to.value),
+                (trend.from.at, y(trend.from.value)),
+                (trend.to.at, y(trend.to.value)),
             ];
             chart.draw_series(LineSeries::new(line, TREND_COLOUR.stroke_width(3)))?;
         }
@@ -176,9 +182,9 @@ impl Chart<'_> {
         let points = values
             .points
             .iter()
-            .map(|p| Circle::new((p.at, p.value), POINT_RADIUS, PROGRESS_COLOUR.filled()));
+            .map(|p| Circle::new((p.at, y(p.value)), POINT_RADIUS, PROGRESS_COLOUR.filled()));
         chart.draw_series(points)?;
-        self.draw_point_labels(&plot, labels)?;
+        self.draw_point_labels(&plot, labels, (y0, y1))?;
         if values.points.is_empty() {
             // The plot's pixels are absolute; the area draws relative to its corner.
             let (xs, ys) = plot.get_pixel_range();
@@ -192,7 +198,7 @@ impl Chart<'_> {
 
     /// Each point's value above it on a white backdrop, so lines never hide it; a
     /// crowded chart labels only the latest.
-    fn draw_point_labels(&self, plot: &Plot<'_>, labels: &Labels) -> Drawn {
+    fn draw_point_labels(&self, plot: &Plot<'_>, labels: &Labels, (y0, y1): (f64, f64)) -> Drawn {
         let points = &self.values.points;
         let latest = points.len().saturating_sub(1);
         for (i, point) in points.iter().enumerate() {
@@ -212,7 +218,8 @@ impl Chart<'_> {
                 (0, -10),
                 style.pos(Pos::new(HPos::Center, VPos::Bottom)),
             );
-            plot.draw(&(EmptyElement::at((point.at, point.value)) + backdrop + text))?;
+            let at = (point.at, point.value.clamp(y0, y1));
+            plot.draw(&(EmptyElement::at(at) + backdrop + text))?;
         }
         Ok(())
     }
@@ -762,6 +769,34 @@ mod tests {
             std::fs::write(format!("{dir}/{name}.svg"), &svg).expect("write");
         }
         svg
+    }
+
+    /// Values stored before inputs were bounded (±1e308) are drawn at the edge of the
+    /// chart, never handed to plotters' pixel mapping, which overflows on them.
+    #[test]
+    fn absurd_values_already_stored_draw_a_chart_and_do_not_panic() {
+        let absurd = Measure {
+            name: "Absurd".into(),
+            unit: None,
+            baseline: -1e308,
+            target: 1e308,
+            direction: Direction::Increase,
+            target_date: None,
+        };
+        let now = Utc::now();
+        let observations: Vec<Observation> = [1e308, -1e308, 3.0, f64::MAX]
+            .iter()
+            .enumerate()
+            .map(|(week, value)| Observation {
+                observed_at: now - Duration::weeks(10 - week as i64),
+                value: Some(*value),
+            })
+            .collect();
+        for measure in [Some(&absurd), None] {
+            let svg = render("Absurd values", measure, &observations);
+            assert!(svg.starts_with("<svg"), "{svg}");
+            assert!(roxmltree::Document::parse(&svg).is_ok());
+        }
     }
 
     #[test]
