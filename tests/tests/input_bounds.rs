@@ -604,7 +604,7 @@ async fn every_list_input_is_refused_past_a_hundred_items() {
 
 /// Query arguments the API takes as they come, for now: `feedbackInstrument` answers in
 /// English whatever the language says (its bound belongs in query.rs).
-const UNBOUNDED_QUERY_ARGUMENTS: [&str; 1] = ["feedbackInstrument.language"];
+const UNBOUNDED_QUERY_ARGUMENTS: [&str; 0] = [];
 
 /// The rest of a query field's call: the arguments it needs, and a selection.
 fn query_call(field: &str, f: &Fixture) -> (String, &'static str) {
@@ -859,4 +859,30 @@ async fn numbers_json_cannot_hold_are_refused_as_bad_requests() {
         before,
         "something was written"
     );
+}
+
+/// A list argument below the root (the timeline's `kinds`) has its bound too.
+#[tokio::test]
+async fn the_timeline_takes_at_most_a_hundred_kinds() {
+    let app = spawn_app().await;
+    let f = Fixture::load(&app).await;
+    let admin = f.district_admin(&app);
+    let query = "query($id: ID!, $kinds: [TimelineKind!]) { alliance(id: $id) { timeline(kinds: $kinds) { totalCount } } }";
+    let kinds = |n: usize| vec!["GOAL_SET"; n];
+    let fits = app
+        .graphql(
+            query,
+            json!({ "id": f.alliance_1, "kinds": kinds(MAX_ITEMS) }),
+            Some(&admin),
+        )
+        .await;
+    data(&fits);
+    let over = app
+        .graphql(
+            query,
+            json!({ "id": f.alliance_1, "kinds": kinds(MAX_ITEMS + 1) }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(error_code(&over), Some("BAD_USER_INPUT"), "{over}");
 }

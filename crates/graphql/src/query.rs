@@ -181,6 +181,10 @@ impl QueryRoot {
         #[graphql(desc = "BCP 47 tag, such as `es` or `es-MX`.")] language: Option<String>,
     ) -> ApiResult<FeedbackInstrument> {
         ctx.viewer()?;
+        if let Some(tag) = &language {
+            // A tag we do not know falls back to English; only its length is refused.
+            validate::optional_text("language", Some(tag), validate::MAX_LANGUAGE_TAG).gql()?;
+        }
         Ok(alliance_domain::feedback::instrument(audience.into(), language.as_deref()).into())
     }
 

@@ -5,7 +5,7 @@ use alliance_domain::values::GoalStatus as DomainGoalStatus;
 use async_graphql::{Context, ID, Object};
 
 use crate::context::RequestContext;
-use crate::error::{ApiResult, coded};
+use crate::error::{ApiResult, OrGraphql, coded};
 use crate::ids;
 use crate::loaders::{
     CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PhasesOf,
@@ -259,6 +259,14 @@ impl Alliance {
         #[graphql(desc = "Only events at or after this time.")] since: Option<DateTime>,
         #[graphql(desc = "Only events before this time.")] until: Option<DateTime>,
     ) -> ApiResult<Conn<TimelineEvent>> {
+        if let Some(kinds) = &kinds {
+            alliance_domain::validate::at_most(
+                "kinds",
+                kinds,
+                alliance_domain::validate::MAX_ITEMS,
+            )
+            .gql()?;
+        }
         let events = timeline::events(ctx, self.0.id).await?;
         let items = events
             .into_iter()
