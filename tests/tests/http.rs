@@ -399,3 +399,39 @@ async fn user_input_never_yields_an_internal_error() {
         );
     }
 }
+
+/// `/metrics` counts requests and SQL statements, and holds nothing else.
+#[tokio::test]
+async fn metrics_count_requests_and_statements() {
+    let (app, _, token) = world().await;
+    let read = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    let before = app
+        .get("/metrics", "text/plain")
+        .await
+        .text()
+        .await
+        .expect("text");
+    school_count(&app, &token).await;
+    let response = app.get("/metrics", "text/plain").await;
+    assert_eq!(response.status(), 200);
+    let after = response.text().await.expect("text");
+    assert_eq!(
+        read(&after, "alliance_graphql_requests_total"),
+        read(&before, "alliance_graphql_requests_total") + 1
+    );
+    assert!(
+        read(&after, "alliance_sql_statements_total")
+            > read(&before, "alliance_sql_statements_total"),
+        "{after}"
+    );
+    assert!(
+        after
+            .lines()
+            .all(|l| l.starts_with('#') || l.starts_with("alliance_"))
+    );
+}

@@ -56,6 +56,8 @@ struct AppState {
     verifier: Verifier,
     limiter: SubjectLimiter,
     http: HttpLimits,
+    /// GraphQL requests answered (each operation of a batch counts).
+    requests: std::sync::atomic::AtomicU64,
 }
 
 /// Who is calling, as the guard found them.
@@ -91,6 +93,7 @@ impl Application {
             verifier: settings.verifier,
             limiter: SubjectLimiter::new(settings.http.rate),
             http: settings.http,
+            requests: std::sync::atomic::AtomicU64::new(0),
         });
         let grace = settings.http.request_timeout + std::time::Duration::from_secs(5);
         Ok(Self {
@@ -163,9 +166,26 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(guarded)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Counters in Prometheus' text format: requests served and SQL statements run. They
+/// hold no names and no ids, only totals.
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let requests = state.requests.load(std::sync::atomic::Ordering::Relaxed);
+    let statements = state.store.statement_count();
+    let body = format!(
+        "# HELP alliance_graphql_requests_total GraphQL requests answered.\n\
+         # TYPE alliance_graphql_requests_total counter\n\
+         alliance_graphql_requests_total {requests}\n\
+         # HELP alliance_sql_statements_total SQL statements run.\n\
+         # TYPE alliance_sql_statements_total counter\n\
+         alliance_sql_statements_total {statements}\n"
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
@@ -397,7 +417,16 @@ async fn respond(
 ) -> Response {
     let limit = state.http.request_timeout;
     let mut response = match tokio::time::timeout(limit, work).await {
-        Ok(response) => GraphQLResponse::from(response).into_response(),
+        Ok(response) => {
+            let answered = match &response {
+                async_graphql::BatchResponse::Single(_) => 1,
+                async_graphql::BatchResponse::Batch(all) => all.len() as u64,
+            };
+            state
+                .requests
+                .fetch_add(answered, std::sync::atomic::Ordering::Relaxed);
+            GraphQLResponse::from(response).into_response()
+        }
         Err(_) => {
             tracing::warn!(request_id, ?limit, "request stopped at the time limit");
             let body = serde_json::json!({ "errors": [{
