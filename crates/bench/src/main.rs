@@ -1,4 +1,4 @@
-//! `alliance-bench`: `floor` serves the hand-written dashboard.
+//! `alliance-bench`: `floor` serves the hand-written dashboard; `run` measures.
 
 use std::process::ExitCode;
 
@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// Serve the dashboard's exact JSON from hand-written SQL (the floor).
     Floor(alliance_bench::floor::FloorArgs),
+    /// Seed a fresh database, start Alliance and the floor, and measure them with wrk.
+    Run(alliance_bench::runner::RunArgs),
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Floor(args) => alliance_bench::floor::serve(args).await,
+        Command::Run(args) => alliance_bench::runner::run(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
