@@ -13,7 +13,7 @@ mod pagination;
 mod query;
 mod types;
 
-use alliance_store::{Store, audit};
+use alliance_store::Store;
 use async_graphql::{EmptySubscription, Schema, ServerError};
 
 pub use context::{Authentication, Credentials};
@@ -95,7 +95,7 @@ pub async fn execute(
         .await;
     label_request_errors(&mut response.errors);
     let reads = state.take_reads();
-    if let Err(error) = audit::record(store.db(), &reads).await {
+    if let Err(error) = store.audit().record(reads).await {
         tracing::error!(%error, "could not write the audit log; withholding the response");
         let mut error = ServerError::new("internal error", None);
         let mut extensions = async_graphql::ErrorExtensionValues::default();

@@ -53,6 +53,7 @@ pub struct Page {
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    audit: audit::AuditWriter,
 }
 
 impl Store {
@@ -83,7 +84,12 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
             tracing::trace!(target: "alliance_store::sql", elapsed_us = info.elapsed.as_micros() as u64, failed = info.failed, sql = %info.statement.sql);
         });
-        Ok(Self { db, statements })
+        let audit = audit::AuditWriter::start(db.clone());
+        Ok(Self {
+            db,
+            statements,
+            audit,
+        })
     }
 
     /// Applies every pending migration.
@@ -104,6 +110,11 @@ impl Store {
     /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back.
     pub async fn begin(&self) -> StoreResult<Tx> {
         self.db.begin().await.map_err(error::to_domain)
+    }
+
+    /// The audit log's writer, which commits the reads of concurrent requests together.
+    pub fn audit(&self) -> &audit::AuditWriter {
+        &self.audit
     }
 
     /// How many SQL statements this store has run, for tests and metrics.

@@ -776,6 +776,59 @@ async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database()
     db.finish().await;
 }
 
+/// Many requests recording their reads at once: each returns only once its events are
+/// committed, every event is kept, and they share commits (fewer INSERTs than requests).
+#[tokio::test]
+async fn concurrent_reads_are_committed_together_and_none_is_lost() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let oak = school(store, &north, "Oak").await;
+    let ada = student(store, &oak, "Ada Lovelace", None, "3").await;
+    let before = store.statement_count();
+    let requests = (0..200).map(|n| {
+        let store = store.clone();
+        let events = (0..3)
+            .map(|k| AuditEvent {
+                id: AuditEventId::new(),
+                district_id: north.id,
+                occurred_at: alliance_store::now(),
+                subject: format!("reader-{n}"),
+                roles: "STAFF".into(),
+                action: AuditAction::Read,
+                entity_type: "Student".into(),
+                entity_id: Some(format!("{}#{k}", ada.id)),
+                student_id: Some(ada.id),
+                request_id: Some(format!("req-{n}")),
+                operation_name: None,
+            })
+            .collect::<Vec<_>>();
+        tokio::spawn(async move { store.audit().record(events).await })
+    });
+    let requests: Vec<_> = requests.collect();
+    for request in requests {
+        request.await.expect("task").expect("recorded");
+    }
+    let inserts = store.statement_count() - before;
+    let (_, total) = audit::for_student(
+        store.db(),
+        &ReadScope::whole_district(north.id),
+        ada.id,
+        |_| Page {
+            offset: 0,
+            limit: 1,
+        },
+    )
+    .await
+    .expect("log");
+    assert_eq!(total, 600, "every event of every request is kept");
+    assert!(
+        inserts < 200,
+        "{inserts} statements for 200 requests: the reads were not committed together"
+    );
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn the_audit_log_of_a_student_pages_newest_first() {
     let db = Db::open().await;
