@@ -34,6 +34,7 @@ pub mod records;
 pub mod reflections;
 pub mod schools;
 pub mod students;
+pub mod synthetic;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod voice;
