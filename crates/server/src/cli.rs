@@ -52,6 +52,10 @@ enum Command {
     },
     /// Load the demo district (slug `demo`) if it is not there yet.
     Seed {
+        /// Instead, load a synthetic district (slug `synthetic`) of this many students,
+        /// with an alliance and its work around each, for benchmarks.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -230,7 +234,51 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { database } => {
+        Command::Seed {
+            synthetic: Some(students),
+            database,
+        } => {
+            let store = open(&database).await?;
+            let started = std::time::Instant::now();
+            let outcome = alliance_store::synthetic::load(&store, students)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let backend = store.backend_name();
+            // Closing checkpoints SQLite's write-ahead log into the database file, so
+            // the next process to open it does not pay for that.
+            store.close().await.context("closing the database")?;
+            if !outcome.created {
+                println!("the synthetic district `synthetic` is already loaded");
+                return Ok(());
+            }
+            let count = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
+            println!(
+                "loaded the synthetic district `synthetic` with {} in {}, {}, {} and {}: \
+                 {} rows in {:.1}s on {}",
+                count(outcome.students, "student", "students"),
+                count(outcome.schools, "school", "schools"),
+                count(outcome.staff, "staff member", "staff members"),
+                count(outcome.concerns, "concern", "concerns"),
+                count(
+                    outcome.pending_requests,
+                    "pending check-in",
+                    "pending check-ins"
+                ),
+                outcome.total_rows(),
+                started.elapsed().as_secs_f64(),
+                backend,
+            );
+            for (table, rows) in &outcome.rows {
+                println!("  {table:<30} {rows:>9}");
+            }
+            Ok(())
+        }
+        Command::Seed {
+            synthetic: None,
+            database,
+        } => {
             let store = open(&database).await?;
             let outcome = alliance_store::demo::load(&store)
                 .await

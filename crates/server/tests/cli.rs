@@ -324,3 +324,21 @@ fn production_refuses_a_generated_secret_and_hides_the_schema() {
         "no GraphiQL in production"
     );
 }
+
+#[test]
+fn seed_synthetic_loads_a_district_of_that_size_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    let first = run(&data_dir, &["seed", "--synthetic", "20"]);
+    assert!(
+        first.contains("synthetic district `synthetic` with 20 students in 1 school,"),
+        "{first}"
+    );
+    assert!(first.contains("progress_entries"), "rows by table: {first}");
+    let again = run(&data_dir, &["seed", "--synthetic", "20"]);
+    assert!(again.contains("already loaded"), "{again}");
+    let none = alliance(&data_dir, &["seed", "--synthetic", "0"])
+        .output()
+        .expect("run");
+    assert!(!none.status.success(), "no district of no students");
+}
