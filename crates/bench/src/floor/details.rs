@@ -52,10 +52,13 @@ pub(super) async fn members(
     alliances: &[Uuid],
 ) -> Result<Vec<MemberRow>, DbErr> {
     let mut sql = Sql::new(db.get_database_backend());
+    // CROSS JOIN keeps SQLite's planner from driving the join from persons by district
+    // (every person of the district, each probed against the page's alliances), which
+    // it picks without statistics; for PostgreSQL it is a plain join.
     sql.push(
         "SELECT m.id, m.alliance_id, m.role, m.relationship, p.id AS person_id, p.display_name \
-         FROM alliance_members m JOIN persons p ON p.id = m.person_id \
-         WHERE m.left_at IS NULL AND p.district_id = ",
+         FROM alliance_members m CROSS JOIN persons p \
+         WHERE p.id = m.person_id AND m.left_at IS NULL AND p.district_id = ",
     )
     .bind(district)
     .push(" AND m.alliance_id IN ")

@@ -52,6 +52,14 @@ struct Floor {
 
 /// Serves the floor until the process is stopped.
 pub async fn serve(args: FloorArgs) -> anyhow::Result<()> {
+    // Quiet unless asked: `RUST_LOG=alliance_store::sql=trace` shows every statement
+    // with its time, as it does for Alliance.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let url = args.database.url()?;
     let store = Store::connect(&url)
         .await

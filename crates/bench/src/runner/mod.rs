@@ -153,10 +153,12 @@ async fn measure(
         .arg(secret.expose_secret());
     let floor_server = Server::start(floor, &dir.join("floor.log"))?;
     eprintln!(
-        "alliance-bench: Alliance on {} (started in {:.3} s), the floor on {}",
+        "alliance-bench: Alliance on {} (pid {}, started in {:.3} s), the floor on {} (pid {})",
         alliance_server.addr,
+        alliance_server.pid(),
         alliance_server.startup.as_secs_f64(),
-        floor_server.addr
+        floor_server.addr,
+        floor_server.pid(),
     );
 
     let store = Store::connect(url).await.context("connecting the runner")?;

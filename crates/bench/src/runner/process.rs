@@ -63,6 +63,11 @@ impl Server {
         }
     }
 
+    /// The process id, for profilers.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
