@@ -95,7 +95,10 @@ fn check(results: &Results, work: &Path) {
         assert_eq!(results.probes.len(), 2, "{:?}", results.probes);
         for probe in &results.probes {
             let w = &probe.writes;
-            assert!(w.durable && w.acknowledged == probe.requests, "{probe:?}");
+            assert!(
+                w.durable && w.exact && w.acknowledged == probe.requests,
+                "{probe:?}"
+            );
             assert_eq!((w.found, w.new_rows), (w.acknowledged, w.acknowledged));
         }
         return;
@@ -119,7 +122,7 @@ fn check(results: &Results, work: &Path) {
                 assert!(run.ratio_to_floor.is_some_and(|r| r > 0.0), "{run:?}");
             }
             if let Some(w) = &run.writes {
-                assert!(w.durable, "{run:?}");
+                assert!(w.durable && w.exact, "{run:?}");
                 assert_eq!(w.unanswered, 0, "{run:?}");
                 assert_eq!(w.acknowledged, run.requests, "{run:?}");
                 assert_eq!((w.found, w.new_rows), (w.acknowledged, w.acknowledged));

@@ -125,6 +125,7 @@ async fn measure(
     eprintln!("alliance-bench: seeding ({})", seed.join(" "));
     let (seeded, said) = process::timed(alliance_command(alliance, &seed, url, &data))?;
     eprint!("{said}");
+    let analyzed = database.analyze().await?;
     let (migrated, _) = process::timed(alliance_command(alliance, &["migrate"], url, &data))?;
 
     let secret = secret();
@@ -184,6 +185,7 @@ async fn measure(
         concurrency: args.concurrency.clone(),
         machine: Machine::here(),
         seed_s: seeded.as_secs_f64(),
+        analyze_s: analyzed.map(|d| d.as_secs_f64()),
         migrate_s: migrated.as_secs_f64(),
         startup_s: bench.alliance.startup.as_secs_f64(),
         floor_matches_alliance,

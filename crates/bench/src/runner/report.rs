@@ -14,6 +14,9 @@ pub struct Results {
     pub machine: Machine,
     /// `alliance seed --synthetic N`, wall time.
     pub seed_s: f64,
+    /// PostgreSQL only: `ANALYZE` after seeding, as autovacuum would.
+    #[serde(default)]
+    pub analyze_s: Option<f64>,
     /// `alliance migrate` on the seeded (already migrated) database, wall time.
     pub migrate_s: f64,
     /// `alliance serve` on the seeded database, from spawn to its "listening" log line.
@@ -84,6 +87,9 @@ pub struct Run {
     /// For the dashboard: its requests per second ÷ the floor's at the same concurrency.
     pub ratio_to_floor: Option<f64>,
     pub writes: Option<Writes>,
+    /// A few of the answers counted as errors, as received.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_samples: Vec<String>,
 }
 
 /// Whether a write scenario's acknowledged writes are in the database.
@@ -95,24 +101,40 @@ pub struct Writes {
     pub found: u64,
     /// Rows the table gained during the run.
     pub new_rows: u64,
-    /// Requests sent but never answered (cut off at the end of the run).
+    /// Requests sent but never answered (cut off by wrk's deadline).
     pub unanswered: u64,
-    /// Every acknowledged record is there, and the table gained exactly those (plus at
-    /// most the unanswered).
+    /// Every acknowledged record is in the database.
     pub durable: bool,
+    /// The table gained exactly the acknowledged records: nothing answered with an
+    /// error (or never answered) was written anyway.
+    pub exact: bool,
 }
 
 impl Writes {
     pub fn new(acknowledged: u64, found: u64, new_rows: u64, unanswered: u64) -> Self {
-        let durable = found == acknowledged
-            && new_rows >= acknowledged
-            && new_rows <= acknowledged + unanswered;
         Self {
             acknowledged,
             found,
             new_rows,
             unanswered,
-            durable,
+            durable: found == acknowledged && new_rows >= acknowledged,
+            exact: new_rows == acknowledged,
+        }
+    }
+
+    /// The table's cell: `yes (found/new rows)`, or what went wrong.
+    fn summary(&self) -> String {
+        let counts = format!("{}/{}", self.found, self.new_rows);
+        match (self.durable, self.exact) {
+            (true, true) => format!("yes ({counts})"),
+            (true, false) => format!(
+                "yes ({counts}), but {} unacknowledged written",
+                self.new_rows - self.acknowledged
+            ),
+            (false, _) => format!(
+                "NO ({counts}): {} acknowledged missing",
+                self.acknowledged.saturating_sub(self.found)
+            ),
         }
     }
 }
@@ -151,6 +173,12 @@ impl Results {
             "| seed (`alliance seed --synthetic {}`) | {:.2} |",
             self.students, self.seed_s
         );
+        if let Some(analyze) = self.analyze_s {
+            let _ = writeln!(
+                md,
+                "| `ANALYZE` after seeding (as autovacuum would) | {analyze:.2} |"
+            );
+        }
         let _ = writeln!(
             md,
             "| `alliance migrate` on the seeded database | {:.3} |",
@@ -178,14 +206,7 @@ impl Results {
             );
         }
         for run in &self.runs {
-            let durable = run.writes.as_ref().map_or("–".to_owned(), |w| {
-                format!(
-                    "{} ({}/{})",
-                    if w.durable { "yes" } else { "NO" },
-                    w.found,
-                    w.new_rows
-                )
-            });
+            let durable = run.writes.as_ref().map_or("–".to_owned(), Writes::summary);
             let _ = writeln!(
                 md,
                 "| {} | {} | {:.1} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
@@ -200,6 +221,12 @@ impl Results {
                 run.non_2xx + run.errors + run.socket_errors,
                 durable,
             );
+        }
+        for run in self.runs.iter().filter(|r| !r.error_samples.is_empty()) {
+            let _ = writeln!(md, "\nErrors of {} at {}:", run.scenario, run.concurrency);
+            for sample in &run.error_samples {
+                let _ = writeln!(md, "- `{sample}`");
+            }
         }
         for probe in &self.probes {
             let _ = writeln!(

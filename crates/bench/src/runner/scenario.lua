@@ -7,6 +7,7 @@
 --              flight at the end and every request sent is counted
 --   ACK        for writes, a Lua pattern capturing the created record's id
 --   ACK_FILE   where done() writes the acknowledged ids, one a line
+--   ERRORS_FILE  where done() writes a few of the answers counted as errors
 --   THREADS    how many threads wrk runs
 --   DONE_FILE  where each thread leaves a mark when it has stopped; the last one wakes
 --              wrk's main thread (which otherwise sleeps out -d) so the run ends there
@@ -38,6 +39,7 @@ end
 sent, answered, non2xx, errors, acked = 0, 0, 0, 0, 0
 first_sent, last_answered = -1, -1
 acked_ids = {}
+error_samples = {}
 
 local requests = {}
 local cursor = 0
@@ -110,13 +112,21 @@ function delay()
   return 0
 end
 
+local function keep_sample(status, body)
+  if #error_samples < 3 then
+    error_samples[#error_samples + 1] = status .. " " .. string.gsub(string.sub(body, 1, 400), "\n", " ")
+  end
+end
+
 function response(status, headers, body)
   answered = answered + 1
   last_answered = now()
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
+    keep_sample(status, body)
   elseif string.find(body, '"errors"', 1, true) then
     errors = errors + 1
+    keep_sample(status, body)
   elseif ACK then
     local id = string.match(body, ACK)
     if id and string.find(body, '"userErrors":[]', 1, true) then
@@ -124,6 +134,7 @@ function response(status, headers, body)
       acked_ids[#acked_ids + 1] = id
     else
       errors = errors + 1
+      keep_sample(status, body)
     end
   else
     acked = acked + 1
@@ -135,6 +146,7 @@ function done(summary, latency, requests)
   local total = { sent = 0, answered = 0, non2xx = 0, errors = 0, acked = 0 }
   local first, last
   local ids = ACK_FILE and io.open(ACK_FILE, "w")
+  local samples = io.open(ERRORS_FILE, "w")
   for _, thread in ipairs(threads) do
     for key, value in pairs(total) do
       total[key] = value + (thread:get(key) or 0)
@@ -145,8 +157,10 @@ function done(summary, latency, requests)
     if ids then
       for _, id in ipairs(thread:get("acked_ids")) do ids:write(id, "\n") end
     end
+    for _, sample in ipairs(thread:get("error_samples")) do samples:write(sample, "\n") end
   end
   if ids then ids:close() end
+  samples:close()
   local window = summary.duration / 1e6
   if first and last and last > first then window = last - first end
   local e = summary.errors

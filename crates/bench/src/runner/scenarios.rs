@@ -227,6 +227,7 @@ impl Bench<'_> {
             peak_rss_mib,
             ratio_to_floor: None,
             writes,
+            error_samples: outcome.error_samples,
         })
     }
 

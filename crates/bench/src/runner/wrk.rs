@@ -59,6 +59,9 @@ pub struct Outcome {
     /// The ids of the records acknowledged writes created.
     #[serde(skip)]
     pub acked_ids: Vec<String>,
+    /// A few answers counted as errors (status and the start of the body).
+    #[serde(skip)]
+    pub error_samples: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,7 +94,14 @@ fn long_string(text: &str) -> anyhow::Result<String> {
     Ok(format!("[==[{text}]==]"))
 }
 
-fn script(load: &Load, ack_file: &Path, done_file: &Path) -> anyhow::Result<String> {
+/// Where the script leaves what it found.
+struct Files<'a> {
+    acked: &'a Path,
+    done: &'a Path,
+    errors: &'a Path,
+}
+
+fn script(load: &Load, files: &Files) -> anyhow::Result<String> {
     let path = |p: &Path| -> anyhow::Result<String> {
         long_string(p.to_str().context("a path that is not UTF-8")?)
     };
@@ -102,14 +112,15 @@ fn script(load: &Load, ack_file: &Path, done_file: &Path) -> anyhow::Result<Stri
     );
     let mut lua = String::new();
     lua.push_str(&format!("THREADS = {threads}\n"));
-    lua.push_str(&format!("DONE_FILE = {}\n", path(done_file)?));
+    lua.push_str(&format!("DONE_FILE = {}\n", path(files.done)?));
+    lua.push_str(&format!("ERRORS_FILE = {}\n", path(files.errors)?));
     lua.push_str(&format!("PATH = {}\n", long_string("/graphql")?));
     lua.push_str(&format!("ONCE = {}\n", load.once));
     lua.push_str(&format!("BUDGET = {}\n", load.duration.as_secs_f64()));
     match load.ack {
         Some(pattern) => {
             lua.push_str(&format!("ACK = {}\n", long_string(pattern)?));
-            lua.push_str(&format!("ACK_FILE = {}\n", path(ack_file)?));
+            lua.push_str(&format!("ACK_FILE = {}\n", path(files.acked)?));
         }
         None => lua.push_str("ACK = nil\nACK_FILE = nil\n"),
     }
@@ -135,8 +146,14 @@ pub fn run(load: &Load) -> anyhow::Result<Outcome> {
     let script_path = load.dir.join(format!("{}.lua", load.name));
     let ack_file: PathBuf = load.dir.join(format!("{}.acked", load.name));
     let done_file: PathBuf = load.dir.join(format!("{}.done", load.name));
+    let errors_file: PathBuf = load.dir.join(format!("{}.errors", load.name));
     let _ = std::fs::remove_file(&done_file);
-    std::fs::write(&script_path, script(load, &ack_file, &done_file)?)
+    let files = Files {
+        acked: &ack_file,
+        done: &done_file,
+        errors: &errors_file,
+    };
+    std::fs::write(&script_path, script(load, &files)?)
         .with_context(|| format!("writing {}", script_path.display()))?;
     // The script stops sending at `duration` and ends each thread once its answers are
     // in; wrk's own deadline only cuts off a server that stalls past the grace.
@@ -169,6 +186,11 @@ pub fn run(load: &Load) -> anyhow::Result<Outcome> {
         .with_context(|| format!("wrk reported nothing from the script: {stdout}{stderr}"))?;
     let mut outcome: Outcome =
         serde_json::from_str(line).with_context(|| format!("reading {line}"))?;
+    outcome.error_samples = std::fs::read_to_string(&errors_file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect();
     if load.ack.is_some() {
         outcome.acked_ids = std::fs::read_to_string(&ack_file)
             .with_context(|| format!("reading {}", ack_file.display()))?
