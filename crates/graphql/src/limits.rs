@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
-    ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
+    ExecutableDocument, FragmentDefinition, FragmentSpread, OperationType, Selection, SelectionSet,
 };
 use async_graphql::registry::{MetaType, Registry};
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, ServerError, ServerResult, Value, Variables};
 
 use crate::pagination::MAX_PAGE;
 
@@ -97,7 +97,7 @@ pub fn check(
             fragments: Vec::new(),
         };
         let cost = walk.selection_set(root, &operation.node.selection_set.node)?;
-        let root_fields = walk.count_root_fields(&operation.node.selection_set.node);
+        let root_fields = walk.root_fields(&operation.node.selection_set.node)?;
         let found = QueryCost {
             complexity: cost,
             aliases: walk.aliases,
@@ -166,27 +166,35 @@ impl<'a> Walk<'a> {
                         .or(parent);
                     self.selection_set(on, &fragment.node.selection_set.node)?
                 }
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    match self.document.fragments.get(name) {
-                        Some(fragment) if !self.fragments.contains(&name) => {
-                            self.fragments.push(name);
-                            let cost = self.fragment(fragment)?;
-                            self.fragments.pop();
-                            cost
-                        }
-                        _ => 0,
-                    }
-                }
+                Selection::FragmentSpread(spread) => self.spread(&spread.node, |walk, f| {
+                    let on = f.type_condition.node.on.node.as_str();
+                    walk.selection_set(Some(on), &f.selection_set.node)
+                })?,
             };
             total = total.saturating_add(cost);
         }
         Ok(total)
     }
 
-    fn fragment(&mut self, fragment: &'a Positioned<FragmentDefinition>) -> ServerResult<u64> {
-        let on = fragment.node.type_condition.node.on.node.as_str();
-        self.selection_set(Some(on), &fragment.node.selection_set.node)
+    /// Walks the fragment a spread names with `walk`, unless that fragment is already
+    /// being expanded (a cycle, which validation refuses later) or does not exist: then
+    /// it adds nothing.
+    fn spread(
+        &mut self,
+        spread: &'a FragmentSpread,
+        walk: impl FnOnce(&mut Self, &'a FragmentDefinition) -> ServerResult<u64>,
+    ) -> ServerResult<u64> {
+        let name = &spread.fragment_name.node;
+        let Some(fragment) = self.document.fragments.get(name) else {
+            return Ok(0);
+        };
+        if self.fragments.contains(&name) {
+            return Ok(0);
+        }
+        self.fragments.push(name);
+        let cost = walk(self, &fragment.node);
+        self.fragments.pop();
+        cost
     }
 
     fn field(
@@ -260,22 +268,9 @@ impl<'a> Walk<'a> {
                 Selection::InlineFragment(fragment) => {
                     self.page_selection(page, connection, &fragment.node.selection_set.node)?
                 }
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    match self.document.fragments.get(name) {
-                        Some(fragment) if !self.fragments.contains(&name) => {
-                            self.fragments.push(name);
-                            let cost = self.page_selection(
-                                page,
-                                connection,
-                                &fragment.node.selection_set.node,
-                            )?;
-                            self.fragments.pop();
-                            cost
-                        }
-                        _ => 0,
-                    }
-                }
+                Selection::FragmentSpread(spread) => self.spread(&spread.node, |walk, f| {
+                    walk.page_selection(page, connection, &f.selection_set.node)
+                })?,
             };
             total = total.saturating_add(cost);
         }
@@ -320,31 +315,20 @@ impl<'a> Walk<'a> {
     }
 
     /// Root fields, fragments expanded.
-    fn count_root_fields(&self, set: &'a SelectionSet) -> u64 {
-        let mut seen = Vec::new();
-        self.root_fields_in(set, &mut seen)
-    }
-
-    fn root_fields_in(&self, set: &'a SelectionSet, seen: &mut Vec<&'a Name>) -> u64 {
-        set.items
-            .iter()
-            .map(|selection| match &selection.node {
+    fn root_fields(&mut self, set: &'a SelectionSet) -> ServerResult<u64> {
+        let mut total = 0;
+        for selection in &set.items {
+            total += match &selection.node {
                 Selection::Field(_) => 1,
                 Selection::InlineFragment(fragment) => {
-                    self.root_fields_in(&fragment.node.selection_set.node, seen)
+                    self.root_fields(&fragment.node.selection_set.node)?
                 }
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    match self.document.fragments.get(name) {
-                        Some(fragment) if !seen.contains(&name) => {
-                            seen.push(name);
-                            self.root_fields_in(&fragment.node.selection_set.node, seen)
-                        }
-                        _ => 0,
-                    }
-                }
-            })
-            .sum()
+                Selection::FragmentSpread(spread) => self.spread(&spread.node, |walk, f| {
+                    walk.root_fields(&f.selection_set.node)
+                })?,
+            };
+        }
+        Ok(total)
     }
 }
 
