@@ -15,6 +15,18 @@ fn key(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The key that signs with `algorithm`: an HS256 secret given as is, or the private key
+/// in the PEM file `source` of tests/keys.
+fn encoding_key(algorithm: Algorithm, source: &str) -> EncodingKey {
+    match algorithm {
+        Algorithm::HS256 => EncodingKey::from_secret(source.as_bytes()),
+        Algorithm::RS256 => {
+            EncodingKey::from_rsa_pem(&std::fs::read(key(source)).expect("key")).expect("rsa key")
+        }
+        _ => EncodingKey::from_ec_pem(&std::fs::read(key(source)).expect("key")).expect("ec key"),
+    }
+}
+
 fn secret() -> SecretString {
     SecretString::from("a-test-secret-that-is-long-enough-000000".to_owned())
 }
@@ -24,11 +36,7 @@ fn signed(
     private_key: &str,
     adjust: impl FnOnce(&mut alliance_server::tokens::Claims),
 ) -> String {
-    let pem = std::fs::read(key(private_key)).expect("key");
-    let encoding = match algorithm {
-        Algorithm::RS256 => EncodingKey::from_rsa_pem(&pem).expect("rsa key"),
-        _ => EncodingKey::from_ec_pem(&pem).expect("ec key"),
-    };
+    let encoding = encoding_key(algorithm, private_key);
     let mut c = claims(
         "alliance",
         "alliance",
@@ -281,15 +289,7 @@ fn key_set(keys: &[(&str, Algorithm, &str)]) -> tempfile::NamedTempFile {
     let keys = keys
         .iter()
         .map(|(kid, algorithm, source)| {
-            let encoding = match algorithm {
-                Algorithm::HS256 => EncodingKey::from_secret(source.as_bytes()),
-                Algorithm::RS256 => {
-                    EncodingKey::from_rsa_pem(&std::fs::read(key(source)).expect("key"))
-                        .expect("rsa key")
-                }
-                _ => EncodingKey::from_ec_pem(&std::fs::read(key(source)).expect("key"))
-                    .expect("ec key"),
-            };
+            let encoding = encoding_key(*algorithm, source);
             let mut jwk = Jwk::from_encoding_key(&encoding, *algorithm).expect("jwk");
             jwk.common.key_id = Some((*kid).to_owned());
             jwk
@@ -306,13 +306,7 @@ fn key_set(keys: &[(&str, Algorithm, &str)]) -> tempfile::NamedTempFile {
 
 /// A token for `idp-user` signed by `algorithm` with `source`, naming `kid`.
 fn signed_with_kid(kid: Option<&str>, algorithm: Algorithm, source: &str) -> String {
-    let encoding = match algorithm {
-        Algorithm::HS256 => EncodingKey::from_secret(source.as_bytes()),
-        Algorithm::RS256 => {
-            EncodingKey::from_rsa_pem(&std::fs::read(key(source)).expect("key")).expect("rsa")
-        }
-        _ => EncodingKey::from_ec_pem(&std::fs::read(key(source)).expect("key")).expect("ec"),
-    };
+    let encoding = encoding_key(algorithm, source);
     let mut header = Header::new(algorithm);
     header.kid = kid.map(str::to_owned);
     let c = claims(
