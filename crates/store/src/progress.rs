@@ -85,6 +85,24 @@ pub async fn newest(
     rows.into_iter().map(convert::progress_entry).collect()
 }
 
+/// Every entry of each goal among `ids`, newest first within its goal, in one statement:
+/// what a goal's pages, count and summary are made from.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn for_goals(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+) -> StoreResult<Vec<ProgressEntry>> {
+    let rows = progress_entry::Entity::find()
+        .filter(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(progress_entry::Column::GoalId)
+        .order_by_desc(progress_entry::Column::ObservedAt)
+        .order_by_desc(progress_entry::Column::Id)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter().map(convert::progress_entry).collect()
+}
+
 /// How many entries each goal among `ids` has.
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn counts(

@@ -193,9 +193,15 @@ async fn assert_alliances(store: &Store, district: &District, scope: &ReadScope,
     );
 
     let now = alliance_store::now();
-    let facts = health::facts(db, &alliances, now, settings.feedback_cadence_days)
-        .await
-        .expect("facts");
+    let facts = health::facts(
+        db,
+        scope,
+        &alliance_ids,
+        now,
+        settings.feedback_cadence_days,
+    )
+    .await
+    .expect("facts");
     assert_eq!(facts.len(), STUDENTS);
     let total = |f: fn(&alliance_domain::health::HealthFacts) -> usize| -> usize {
         facts.values().map(f).sum()

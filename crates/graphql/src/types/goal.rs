@@ -1,14 +1,12 @@
 //! Goals in the family's own words, their revisions, and progress toward them.
 
 use alliance_domain::model;
-use alliance_domain::progress::summarize;
+use alliance_domain::progress::{Observation, summarize};
 use async_graphql::{Context, ID, Json, Object, SimpleObject};
 
 use crate::error::{ApiResult, coded};
 use crate::ids;
-use crate::loaders::{
-    AcceptancesOf, MembersOf, NewestProgress, ObservationsOf, ProgressCount, RevisionsOf,
-};
+use crate::loaders::{AcceptancesOf, MembersOf, ProgressOf, RevisionsOf};
 use crate::pagination::{Conn, PageArgs, connection, slice};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
@@ -111,34 +109,28 @@ impl Goal {
     ) -> ApiResult<Conn<ProgressEntry>> {
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
-        let total = load(ctx, ProgressCount(self.0.id)).await?.unwrap_or(0);
+        let entries = load(ctx, ProgressOf(self.0.id)).await?.unwrap_or_default();
+        let total = entries.len() as u64;
         let page = args.window(total);
-        let take = page.offset + page.limit;
-        let newest = if page.limit == 0 {
-            Vec::new()
-        } else {
-            load(
-                ctx,
-                NewestProgress {
-                    goal: self.0.id,
-                    take,
-                },
-            )
-            .await?
-            .unwrap_or_default()
-        };
-        let items = newest
-            .into_iter()
+        let items = entries
+            .iter()
             .skip(page.offset as usize)
+            .take(page.limit as usize)
+            .cloned()
             .map(ProgressEntry)
             .collect();
         Ok(connection(items, page, total))
     }
     /// What the progress says, computed from every entry.
     async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
-        let observations = load(ctx, ObservationsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let entries = load(ctx, ProgressOf(self.0.id)).await?.unwrap_or_default();
+        let observations: Vec<Observation> = entries
+            .iter()
+            .map(|e| Observation {
+                observed_at: e.observed_at,
+                value: e.value,
+            })
+            .collect();
         let s = summarize(self.0.measure.as_ref(), self.0.created_at, &observations);
         Ok(ProgressSummary {
             count: s.count as i32,

@@ -414,9 +414,16 @@ mod tests {
             .await
             .expect("alliances");
         alliances.sort_by_key(|a| ids.iter().position(|id| *id == a.student_id));
-        let facts = crate::health::facts(&tx, &alliances, now, settings.feedback_cadence_days)
-            .await
-            .expect("facts");
+        let alliance_ids: Vec<_> = alliances.iter().map(|a| a.id).collect();
+        let facts = crate::health::facts(
+            &tx,
+            &scope,
+            &alliance_ids,
+            now,
+            settings.feedback_cadence_days,
+        )
+        .await
+        .expect("facts");
         let health = alliances
             .iter()
             .map(|a| {
