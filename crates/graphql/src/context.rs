@@ -7,12 +7,10 @@ use std::sync::Mutex;
 use alliance_domain::DomainError;
 use alliance_domain::access::Viewer;
 use alliance_domain::ids::{AuditEventId, SchoolId, StudentId};
-use alliance_domain::model::AuditEvent;
+use alliance_domain::model::{AuditEvent, DistrictSettings};
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Store, districts, persons};
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
-use futures::future::BoxFuture;
 
 use crate::error::{ApiResult, coded, to_graphql};
 use crate::loaders::Batch;
@@ -46,8 +44,8 @@ pub struct RequestState {
     pub(crate) viewer: Result<Option<Viewer>, DomainError>,
     pub(crate) request_id: String,
     /// The operation's name: as the request gave it, or as the document names its only
-    /// operation (set once the document is parsed).
-    pub(crate) operation_name: std::sync::OnceLock<String>,
+    /// operation.
+    pub(crate) operation_name: Option<String>,
     pub(crate) loads: Option<std::sync::Arc<Loads>>,
     reads: Mutex<(HashSet<StudentId>, Vec<AuditEvent>)>,
 }
@@ -60,27 +58,27 @@ impl RequestState {
         request_id: String,
         operation_name: Option<String>,
     ) -> Self {
-        let viewer = match auth {
+        let signed_in = match auth {
             Authentication::Anonymous => Ok(None),
             Authentication::Invalid(reason) => Err(DomainError::Unauthenticated(reason)),
             Authentication::Verified(credentials) => {
                 resolve_viewer(&store, credentials).await.map(Some)
             }
         };
-        let loads = match &viewer {
-            Ok(Some(viewer)) => Some(std::sync::Arc::new(Loads::new(DataLoader::new(
-                Batch::new(store.clone(), viewer),
-                spawn_batch,
-            )))),
-            _ => None,
+        let (viewer, loads) = match signed_in {
+            Ok(Some((viewer, settings))) => {
+                let batch = Batch::new(store.clone(), &viewer, settings);
+                let loads = Loads::new(batch);
+                (Ok(Some(viewer)), Some(std::sync::Arc::new(loads)))
+            }
+            Ok(None) => (Ok(None), None),
+            Err(error) => (Err(error), None),
         };
         Self {
             store,
             viewer,
             request_id,
-            operation_name: operation_name
-                .map(std::sync::OnceLock::from)
-                .unwrap_or_default(),
+            operation_name,
             loads,
             reads: Mutex::default(),
         }
@@ -126,7 +124,7 @@ impl RequestState {
             entity_id,
             student_id: student,
             request_id: Some(self.request_id.clone()),
-            operation_name: self.operation_name.get().cloned(),
+            operation_name: self.operation_name.clone(),
         }
     }
 
@@ -139,23 +137,11 @@ impl RequestState {
     }
 }
 
-/// How many times a batch lets the request run before it collects its keys.
-const BATCH_YIELDS: usize = 64;
-
-/// Starts a data-loader batch. The loader's own 1 ms timer runs on a separate thread,
-/// so under load (or in a debug build) it can fire while siblings in a list are still
-/// asking for keys, splitting one batch into many. Yielding to the scheduler first lets
-/// every sibling the executor can reach register its key, whatever the clock says.
-fn spawn_batch(batch: BoxFuture<'static, ()>) {
-    tokio::spawn(async move {
-        for _ in 0..BATCH_YIELDS {
-            tokio::task::yield_now().await;
-        }
-        batch.await;
-    });
-}
-
-async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewer, DomainError> {
+/// The viewer a token names, with their district's settings.
+async fn resolve_viewer(
+    store: &Store,
+    credentials: Credentials,
+) -> Result<(Viewer, DistrictSettings), DomainError> {
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
     let district = districts::by_slug(store.db(), &credentials.district)
         .await?
@@ -188,13 +174,14 @@ async fn resolve_viewer(store: &Store, credentials: Credentials) -> Result<Viewe
         })
         .collect::<Result<Vec<_>, _>>()?;
     let person = persons::by_subject(store.db(), district.id, &credentials.subject).await?;
-    Ok(Viewer {
+    let viewer = Viewer {
         subject: credentials.subject,
         roles,
         district_id: district.id,
         schools,
         person_id: person.map(|p| p.id),
-    })
+    };
+    Ok((viewer, district.settings))
 }
 
 /// Resolver access to the request's state.

@@ -21,8 +21,23 @@ pub use ids::{encode as global_id, parse as parse_global_id};
 pub use mutations::MutationRoot;
 pub use query::QueryRoot;
 
-/// The schema type.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// The schema, with what is checked before a request runs: a document's cost, aliases
+/// and root fields are walked here rather than in a schema extension, because any
+/// extension makes the executor route every field of every answer through it (a
+/// dashboard resolves some ten thousand fields).
+pub struct AppSchema {
+    schema: Schema<QueryRoot, MutationRoot, EmptySubscription>,
+    /// The schema's types, for the walk.
+    registry: async_graphql::registry::Registry,
+    limits: limits::QueryLimits,
+}
+
+impl AppSchema {
+    /// The schema in SDL.
+    pub fn sdl(&self) -> String {
+        self.schema.sdl()
+    }
+}
 
 /// Limits that keep one request from exhausting the service.
 #[derive(Clone, Copy, Debug)]
@@ -56,19 +71,22 @@ impl Default for Limits {
 pub fn build_schema(limits: Limits) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .limit_depth(limits.depth)
-        .limit_recursive_depth(limits.depth * 4)
-        .extension(limits::CostLimits(limits::QueryLimits {
-            complexity: limits.complexity,
-            aliases: limits.aliases,
-            root_fields: limits.root_fields,
-        }))
-        .extension(operation::OperationNames);
+        .limit_recursive_depth(limits.depth * 4);
     let builder = if limits.hide_schema {
         builder.disable_introspection().disable_suggestions()
     } else {
         builder
     };
-    builder.finish()
+    AppSchema {
+        schema: builder.finish(),
+        registry: limits::registry(),
+        limits: limits::QueryLimits {
+            complexity: limits.complexity,
+            aliases: limits.aliases,
+            root_fields: limits.root_fields,
+            nesting: limits.depth * 4,
+        },
+    }
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
@@ -82,17 +100,45 @@ pub fn sdl() -> String {
 pub async fn execute(
     schema: &AppSchema,
     store: &Store,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     auth: Authentication,
     request_id: String,
 ) -> async_graphql::Response {
-    let operation_name = request.operation_name.clone();
+    // Parsed once: the executor takes the parsed document from the request.
+    let checked = async_graphql::parser::parse_query(&request.query)
+        .map_err(ServerError::from)
+        .and_then(|document| {
+            limits::check(
+                &schema.registry,
+                &document,
+                &request.variables,
+                schema.limits,
+            )?;
+            Ok(document)
+        });
+    let named_in_document = match checked {
+        Ok(document) => {
+            let name = operation::only_name(&document);
+            request.set_parsed_query(document);
+            name
+        }
+        Err(error) => {
+            let mut errors = vec![error];
+            label_request_errors(&mut errors);
+            return async_graphql::Response::from_errors(errors);
+        }
+    };
+    let operation_name = request.operation_name.clone().or(named_in_document);
     let state = std::sync::Arc::new(
         context::RequestState::new(store.clone(), auth, request_id, operation_name).await,
     );
-    let mut response = schema
-        .execute(request.data(StateHandle(std::sync::Arc::clone(&state))))
-        .await;
+    let run = schema
+        .schema
+        .execute(request.data(StateHandle(std::sync::Arc::clone(&state))));
+    let mut response = match &state.loads {
+        Some(loads) => memo::drive(run, loads).await,
+        None => run.await,
+    };
     label_request_errors(&mut response.errors);
     let reads = state.take_reads();
     if let Err(error) = store.audit().record(reads).await {

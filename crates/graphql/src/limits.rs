@@ -9,17 +9,19 @@
 //! aliasing it.
 //!
 //! The walk runs after parsing and before validation, so it guards itself against
-//! fragment cycles and against documents that expand into more fields than it is
-//! willing to visit.
+//! fragment cycles, against nesting deeper than the executor will accept, and against
+//! documents that expand into more fields than it is willing to visit.
+//!
+//! It walks the types of [`QueryRoot`](crate::QueryRoot) and
+//! [`MutationRoot`](crate::MutationRoot); the executor's introspection fields
+//! (`__schema`, `__type`) are not among them and count as one field each, their depth
+//! still held by the depth limit (production serves no introspection at all).
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, FragmentSpread, OperationType, Selection, SelectionSet,
 };
 use async_graphql::registry::{MetaType, Registry};
-use async_graphql::{Name, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, OutputType, ServerError, ServerResult, Value, Variables};
 
 use crate::pagination::MAX_PAGE;
 
@@ -39,6 +41,8 @@ pub struct QueryLimits {
     pub aliases: u64,
     /// Most fields at the root of one operation.
     pub root_fields: u64,
+    /// Deepest nesting of selection sets (fragments expanded) the walk follows.
+    pub nesting: usize,
 }
 
 /// What the walk found in one operation.
@@ -49,30 +53,16 @@ pub struct QueryCost {
     pub root_fields: u64,
 }
 
-/// Installs the check on a schema.
-pub struct CostLimits(pub QueryLimits);
-
-impl ExtensionFactory for CostLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostLimitsExtension(self.0))
-    }
-}
-
-struct CostLimitsExtension(QueryLimits);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        check(&ctx.schema_env.registry, &document, variables, self.0)?;
-        Ok(document)
-    }
+/// The types of Alliance's query and mutation roots, as the walk reads them.
+pub fn registry() -> Registry {
+    let mut registry = Registry {
+        query_type: crate::QueryRoot::type_name().into_owned(),
+        mutation_type: Some(crate::MutationRoot::type_name().into_owned()),
+        ..Registry::default()
+    };
+    crate::QueryRoot::create_type_info(&mut registry);
+    crate::MutationRoot::create_type_info(&mut registry);
+    registry
 }
 
 /// Rejects a document any of whose operations is over a limit.
@@ -95,6 +85,8 @@ pub fn check(
             visits: 0,
             aliases: 0,
             fragments: Vec::new(),
+            depth: 0,
+            nesting: limits.nesting,
         };
         let cost = walk.selection_set(root, &operation.node.selection_set.node)?;
         let root_fields = walk.root_fields(&operation.node.selection_set.node)?;
@@ -147,12 +139,29 @@ struct Walk<'a> {
     aliases: u64,
     /// Fragments being expanded, to stop at a cycle (validation rejects it later).
     fragments: Vec<&'a Name>,
+    /// Selection sets entered and not yet left.
+    depth: usize,
+    /// How deep `depth` may go.
+    nesting: usize,
 }
 
 impl<'a> Walk<'a> {
     /// The cost of a selection set on `parent` (a type name; `None` when unknown, as
     /// after a field the schema does not have: validation will reject it).
     fn selection_set(&mut self, parent: Option<&str>, set: &'a SelectionSet) -> ServerResult<u64> {
+        if self.depth >= self.nesting {
+            return Err(refused(format!(
+                "the operation nests more than {} selections deep",
+                self.nesting
+            )));
+        }
+        self.depth += 1;
+        let cost = self.selections(parent, set);
+        self.depth -= 1;
+        cost
+    }
+
+    fn selections(&mut self, parent: Option<&str>, set: &'a SelectionSet) -> ServerResult<u64> {
         let mut total: u64 = 0;
         for selection in &set.items {
             let cost = match &selection.node {

@@ -10,10 +10,9 @@ use alliance_domain::access::{ReadScope, Viewer};
 use alliance_domain::health::{Health, assess};
 use alliance_domain::ids::*;
 use alliance_domain::model::*;
-use alliance_domain::progress::Observation;
 use alliance_store::{
-    Store, acceptances, alliances, communications, districts, feedback, goals, health,
-    interventions, members, next_steps, persons, progress, reflections, schools, students, voice,
+    Store, acceptances, alliances, communications, feedback, goals, health, interventions, members,
+    next_steps, persons, progress, reflections, schools, students, voice,
 };
 use async_graphql::dataloader::Loader;
 
@@ -23,14 +22,17 @@ pub struct Batch {
     scope: ReadScope,
     /// The viewer's own person, which they may always read.
     own: Option<PersonId>,
+    /// The viewer's district's settings, as read when the request began.
+    settings: DistrictSettings,
 }
 
 impl Batch {
-    pub(crate) fn new(store: Store, viewer: &Viewer) -> Self {
+    pub(crate) fn new(store: Store, viewer: &Viewer, settings: DistrictSettings) -> Self {
         Self {
             store,
             scope: viewer.read_scope(),
             own: viewer.person_id,
+            settings,
         }
     }
 }
@@ -53,18 +55,10 @@ pub struct GoalsOf(pub AllianceId);
 /// The revisions of a goal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RevisionsOf(pub GoalId);
-/// The newest `take` progress entries of a goal.
+/// Every progress entry of a goal, newest first: its pages, its count and its summary
+/// all come from one statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NewestProgress {
-    pub goal: GoalId,
-    pub take: u64,
-}
-/// How many progress entries a goal has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ProgressCount(pub GoalId);
-/// Every observation of a goal, for its summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ObservationsOf(pub GoalId);
+pub struct ProgressOf(pub GoalId);
 
 fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
     items.into_iter().map(|v| (key(&v), v)).collect()
@@ -147,37 +141,13 @@ loader!(RevisionsOf => Vec<GoalRevision>, |this, keys| {
     Ok(grouped(keys, rows, |r| RevisionsOf(r.goal_id)))
 });
 
-loader!(NewestProgress => Vec<ProgressEntry>, |this, keys| {
-    // One statement per distinct page size; a page of goals asks for one size.
-    let mut result = HashMap::new();
-    let mut takes: Vec<u64> = keys.iter().map(|k| k.take).collect();
-    takes.sort_unstable();
-    takes.dedup();
-    for take in takes {
-        let goals: Vec<GoalId> = keys.iter().filter(|k| k.take == take).map(|k| k.goal).collect();
-        let rows = progress::newest(this.store.db(), &goals, take).await?;
-        let mut groups = grouped(&goals, rows, |p| p.goal_id);
-        for goal in goals {
-            result.insert(NewestProgress { goal, take }, groups.remove(&goal).unwrap_or_default());
-        }
-    }
-    Ok(result)
-});
-
-loader!(ProgressCount => u64, |this, keys| {
+loader!(ProgressOf => Arc<[ProgressEntry]>, |this, keys| {
     let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
-    let counts = progress::counts(this.store.db(), &ids).await?;
-    Ok(keys.iter().map(|k| (*k, counts.get(&k.0).copied().unwrap_or(0))).collect())
-});
-
-loader!(ObservationsOf => Vec<Observation>, |this, keys| {
-    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
-    let rows = progress::observations(this.store.db(), &ids).await?;
-    let mut groups: HashMap<ObservationsOf, Vec<Observation>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-    for (goal, observation) in rows {
-        groups.entry(ObservationsOf(goal)).or_default().push(observation);
-    }
-    Ok(groups)
+    let rows = progress::for_goals(this.store.db(), &ids).await?;
+    Ok(grouped(keys, rows, |p| ProgressOf(p.goal_id))
+        .into_iter()
+        .map(|(key, entries)| (key, entries.into()))
+        .collect())
 });
 
 loader!(GoalId => Goal, |this, keys| {
@@ -279,12 +249,8 @@ loader!(Cited => bool, |this, keys| {
 
 loader!(HealthOf => Health, |this, keys| {
     let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let alliances = alliances::by_ids(this.store.db(), &this.scope, &ids).await?;
-    let settings = districts::by_id(this.store.db(), this.scope.district_id)
-        .await?
-        .map(|d| d.settings)
-        .unwrap_or_default();
     let now = alliance_store::now();
-    let facts = health::facts(this.store.db(), &alliances, now, settings.feedback_cadence_days).await?;
-    Ok(facts.into_iter().map(|(id, f)| (HealthOf(id), assess(&f, &settings, now))).collect())
+    let settings = &this.settings;
+    let facts = health::facts(this.store.db(), &this.scope, &ids, now, settings.feedback_cadence_days).await?;
+    Ok(facts.into_iter().map(|(id, f)| (HealthOf(id), assess(&f, settings, now))).collect())
 });
