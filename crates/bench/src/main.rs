@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The allocator `alliance` uses, so the floor is measured on the same footing.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Alliance's benchmark suite.
 #[derive(Parser, Debug)]
 #[command(name = "alliance-bench", version, about)]
