@@ -172,18 +172,22 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Counters in Prometheus' text format: requests served and SQL statements run. They
-/// hold no names and no ids, only totals.
+/// Counters in Prometheus' text format: requests served, SQL statements run and write
+/// transactions committed. They hold no names and no ids, only totals.
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let requests = state.requests.load(std::sync::atomic::Ordering::Relaxed);
     let statements = state.store.statement_count();
+    let commits = state.store.commit_count();
     let body = format!(
         "# HELP alliance_graphql_requests_total GraphQL requests answered.\n\
          # TYPE alliance_graphql_requests_total counter\n\
          alliance_graphql_requests_total {requests}\n\
          # HELP alliance_sql_statements_total SQL statements run.\n\
          # TYPE alliance_sql_statements_total counter\n\
-         alliance_sql_statements_total {statements}\n"
+         alliance_sql_statements_total {statements}\n\
+         # HELP alliance_sql_commits_total Write transactions committed (SQLite: group commits).\n\
+         # TYPE alliance_sql_commits_total counter\n\
+         alliance_sql_commits_total {commits}\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

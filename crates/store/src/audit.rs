@@ -40,7 +40,7 @@ struct Job {
 
 impl AuditWriter {
     /// Starts the writer on the current runtime; it stops when the last clone is dropped.
-    pub fn start(db: sea_orm::DatabaseConnection) -> Self {
+    pub(crate) fn start(writes: crate::writes::Writes) -> Self {
         let (jobs, mut queue) = tokio::sync::mpsc::channel::<Job>(4 * REQUESTS_PER_COMMIT);
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
@@ -55,7 +55,7 @@ impl AuditWriter {
                     .iter_mut()
                     .flat_map(|job| std::mem::take(&mut job.events))
                     .collect();
-                let outcome = commit(&db, &events).await.map_err(|e| e.to_string());
+                let outcome = commit(&writes, &events).await.map_err(|e| e.to_string());
                 for job in batch {
                     let _ = job.done.send(outcome.clone());
                 }
@@ -83,9 +83,8 @@ impl AuditWriter {
 }
 
 /// Appends `events` in one transaction.
-async fn commit(db: &sea_orm::DatabaseConnection, events: &[AuditEvent]) -> StoreResult<()> {
-    use sea_orm::TransactionTrait;
-    let tx = db.begin().await.domain()?;
+async fn commit(writes: &crate::writes::Writes, events: &[AuditEvent]) -> StoreResult<()> {
+    let tx = writes.begin().await.domain()?;
     for chunk in events.chunks(ROWS_PER_INSERT) {
         record(&tx, chunk).await?;
     }

@@ -7,14 +7,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use alliance_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-pub use sea_orm::DatabaseTransaction as Tx;
+pub use writes::Tx;
 
 mod convert;
 mod entities;
 mod error;
 mod scope;
+mod writes;
 
 pub mod acceptances;
 pub mod alliances;
@@ -54,6 +55,7 @@ pub struct Page {
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    writes: writes::Writes,
     audit: audit::AuditWriter,
 }
 
@@ -85,10 +87,12 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
             tracing::trace!(target: "alliance_store::sql", elapsed_us = info.elapsed.as_micros() as u64, failed = info.failed, sql = %info.statement.sql);
         });
-        let audit = audit::AuditWriter::start(db.clone());
+        let writes = writes::Writes::new(db.clone());
+        let audit = audit::AuditWriter::start(writes.clone());
         Ok(Self {
             db,
             statements,
+            writes,
             audit,
         })
     }
@@ -108,14 +112,22 @@ impl Store {
         &self.db
     }
 
-    /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back.
+    /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back. On SQLite
+    /// transactions take turns and commit in groups (see `writes.rs`): never begin a
+    /// second before the first has ended.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        self.db.begin().await.map_err(error::to_domain)
+        self.writes.begin().await.map_err(error::to_domain)
     }
 
     /// The audit log's writer, which commits the reads of concurrent requests together.
     pub fn audit(&self) -> &audit::AuditWriter {
         &self.audit
+    }
+
+    /// How many write transactions this store has committed (on SQLite, how many
+    /// group commits), for tests and metrics.
+    pub fn commit_count(&self) -> u64 {
+        self.writes.commit_count()
     }
 
     /// How many SQL statements this store has run, for tests and metrics.
@@ -134,6 +146,7 @@ impl Store {
 
     /// Closes the pool, so a SQLite file is checkpointed and released.
     pub async fn close(self) -> Result<(), sea_orm::DbErr> {
+        self.writes.close().await;
         self.db.close().await
     }
 }

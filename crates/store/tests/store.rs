@@ -829,6 +829,72 @@ async fn concurrent_reads_are_committed_together_and_none_is_lost() {
     db.finish().await;
 }
 
+/// Many writers at once, one of them failing and one giving up: every committed write is
+/// kept, neither of the others leaves a trace, and on SQLite the writes share commits
+/// (one fsync for many) where PostgreSQL commits each on its own.
+#[tokio::test]
+async fn concurrent_writes_commit_together_and_a_failed_one_leaves_the_rest() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let person = |n: usize| NewPerson {
+        district_id: north.id,
+        display_name: format!("Writer {n}"),
+        preferred_language: "en".into(),
+        contact_preferences: None,
+        external_ids: Vec::new(),
+        subject: Some(format!("writer-{n}")),
+    };
+    persons::create(store.db(), person(0))
+        .await
+        .expect("writer 0");
+    let before = store.commit_count();
+    let writers: Vec<_> = (1..=64)
+        .map(|n| {
+            let store = store.clone();
+            // Writer 13 takes a subject already taken (and fails); writer 31 stops
+            // before committing.
+            let new = person(if n == 13 { 0 } else { n });
+            tokio::spawn(async move {
+                let tx = store.begin().await?;
+                let created = persons::create(&tx, new).await?;
+                if n == 31 {
+                    drop(tx);
+                    return Ok(None);
+                }
+                alliance_store::commit(tx).await?;
+                Ok::<_, DomainError>(Some(created))
+            })
+        })
+        .collect();
+    let mut committed = 0;
+    for (n, writer) in (1..=64).zip(writers) {
+        match writer.await.expect("task") {
+            Ok(Some(_)) => committed += 1,
+            Ok(None) => assert_eq!(n, 31),
+            Err(DomainError::Conflict(_)) => assert_eq!(n, 13),
+            Err(other) => panic!("writer {n}: {other}"),
+        }
+    }
+    assert_eq!(committed, 62);
+    for n in 1..=64 {
+        let found = persons::by_subject(store.db(), north.id, &format!("writer-{n}"))
+            .await
+            .expect("lookup");
+        assert_eq!(found.is_some(), n != 13 && n != 31, "writer {n}");
+    }
+    let commits = store.commit_count() - before;
+    if db.test.is_postgres() {
+        assert_eq!(commits, 62);
+    } else {
+        assert!(
+            commits < 62,
+            "{commits} commits for 62 writes: SQLite writes were not committed together"
+        );
+    }
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn the_audit_log_of_a_student_pages_newest_first() {
     let db = Db::open().await;
@@ -1294,7 +1360,7 @@ async fn the_demo_keeps_its_practices(
     );
 
     // Practice health differs: some alliances keep up, others are due soon or behind.
-    let facts = health::facts(db, alliances, now, settings.feedback_cadence_days)
+    let facts = health::facts(db, &team_view, &ids, now, settings.feedback_cadence_days)
         .await
         .expect("facts");
     let statuses: Vec<PracticeStatus> = alliances
