@@ -44,12 +44,21 @@ impl Database {
                     .await
                     .with_context(|| format!("creating the database {name}"))?;
                 admin.close().await.ok();
-                let (server, _) = postgres_url
+                // Keep the query (`?host=/var/run/postgresql` for the Unix socket).
+                let (address, query) = postgres_url
+                    .split_once('?')
+                    .map_or((postgres_url, ""), |(address, query)| (address, query));
+                let (server, _) = address
                     .rsplit_once('/')
                     .filter(|(server, _)| server.contains("://"))
-                    .unwrap_or((postgres_url, ""));
+                    .unwrap_or((address, ""));
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{query}")
+                };
                 Ok(Self {
-                    url: format!("{server}/{name}"),
+                    url: format!("{server}/{name}{query}"),
                     postgres: Some((postgres_url.to_owned(), name)),
                 })
             }
