@@ -98,7 +98,22 @@ impl Writes {
                 commits: Arc::clone(&self.commits),
             });
         };
-        let mut turn = Arc::clone(group).lock_owned().await;
+        // In a task of its own: a request cut off while its savepoint was half made would
+        // drop it, and sqlx would roll back the shared transaction in its place, taking
+        // the released work of others with it. Cut off now, the request drops a whole
+        // `Tx` when the task ends, which rolls back its savepoint only.
+        let this = self.clone();
+        let group = Arc::clone(group);
+        match tokio::spawn(async move { this.begin_in(group).await }).await {
+            Ok(begun) => begun,
+            Err(error) => Err(DbErr::Custom(format!("could not begin: {error}"))),
+        }
+    }
+
+    /// Takes a turn at the shared transaction (opening it if need be) and makes a
+    /// savepoint in it.
+    async fn begin_in(&self, group: Arc<Mutex<Group>>) -> Result<Tx, DbErr> {
+        let mut turn = Arc::clone(&group).lock_owned().await;
         if turn.open.is_none() {
             turn.open = Some(self.db.begin().await?);
         }
@@ -118,10 +133,7 @@ impl Writes {
         };
         Ok(Tx {
             inner: Some(savepoint),
-            turn: Some(Turn {
-                group: Arc::clone(group),
-                guard: turn,
-            }),
+            turn: Some(Turn { group, guard: turn }),
             commits: Arc::clone(&self.commits),
         })
     }
@@ -153,21 +165,15 @@ impl Tx {
     /// Commits, and returns once the work is durable.
     pub async fn commit(mut self) -> Result<(), DbErr> {
         let inner = self.inner.take().expect("ends once");
-        let Some(mut turn) = self.turn.take() else {
+        let Some(turn) = self.turn.take() else {
             inner.commit().await?;
             self.commits.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         };
-        if let Err(error) = inner.commit().await {
-            turn.guard.close_if_empty();
-            return Err(error);
-        }
-        turn.guard.released += 1;
-        let outcome = Arc::clone(&turn.guard.outcome);
-        drop(turn.guard);
-        // Released work must reach a commit even if this request is dropped now.
+        // Release and commit in a task of their own, so that a request cut off now can
+        // neither leave its release half done nor strand released work uncommitted.
         let commits = Arc::clone(&self.commits);
-        match tokio::spawn(settle(turn.group, outcome, commits)).await {
+        match tokio::spawn(release(inner, turn, commits)).await {
             Ok(outcome) => outcome,
             Err(error) => Err(DbErr::Custom(format!("the commit did not finish: {error}"))),
         }
@@ -175,6 +181,13 @@ impl Tx {
 
     /// Rolls back.
     pub async fn rollback(mut self) -> Result<(), DbErr> {
+        if self.turn.is_some() {
+            // A savepoint rolls back as it is dropped (queued before the shared
+            // transaction's next statement); an awaited rollback cut off part-way
+            // could leave sqlx to roll back the shared transaction instead.
+            drop(self);
+            return Ok(());
+        }
         let inner = self.inner.take().expect("ends once");
         inner.rollback().await
     }
@@ -188,6 +201,22 @@ impl Drop for Tx {
             turn.guard.close_if_empty();
         }
     }
+}
+
+/// Releases a savepoint into the shared transaction, then waits for that to commit.
+async fn release(
+    savepoint: DatabaseTransaction,
+    mut turn: Turn,
+    commits: Arc<AtomicU64>,
+) -> Result<(), DbErr> {
+    if let Err(error) = savepoint.commit().await {
+        turn.guard.close_if_empty();
+        return Err(error);
+    }
+    turn.guard.released += 1;
+    let outcome = Arc::clone(&turn.guard.outcome);
+    drop(turn.guard);
+    settle(turn.group, outcome, commits).await
 }
 
 /// Waits for the shared transaction holding this writer's released work to commit,

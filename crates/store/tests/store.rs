@@ -895,6 +895,56 @@ async fn concurrent_writes_commit_together_and_a_failed_one_leaves_the_rest() {
     db.finish().await;
 }
 
+/// A writer cut off while it is beginning (a request past its time limit) must not take
+/// the work of writers already waiting for their commit with it: what a commit
+/// acknowledged is there. On SQLite the writers share a transaction, and a half-made
+/// savepoint's rollback once rolled back the shared transaction instead.
+#[tokio::test]
+async fn a_writer_cut_off_while_beginning_leaves_acknowledged_work_alone() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    for round in 0..5 {
+        let subject = format!("kept-{round}");
+        let first = store.begin().await.expect("begin");
+        persons::create(
+            &first,
+            NewPerson {
+                district_id: north.id,
+                display_name: subject.clone(),
+                preferred_language: "en".into(),
+                contact_preferences: None,
+                external_ids: Vec::new(),
+                subject: Some(subject.clone()),
+            },
+        )
+        .await
+        .expect("create");
+        // A second writer queues for its turn, then is cut off while it begins.
+        let second = {
+            let store = store.clone();
+            tokio::spawn(async move { store.begin().await.map(drop) })
+        };
+        let committed = tokio::spawn(alliance_store::commit(first));
+        tokio::time::sleep(std::time::Duration::from_millis(2 * round)).await;
+        second.abort();
+        let acknowledged = committed.await.expect("task").is_ok();
+        let found = persons::by_subject(store.db(), north.id, &subject)
+            .await
+            .expect("lookup")
+            .is_some();
+        assert!(
+            !acknowledged || found,
+            "round {round}: acknowledged and lost"
+        );
+        assert!(
+            acknowledged,
+            "round {round}: the first writer's commit failed"
+        );
+    }
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn the_audit_log_of_a_student_pages_newest_first() {
     let db = Db::open().await;
