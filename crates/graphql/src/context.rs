@@ -9,7 +9,7 @@ use alliance_domain::access::Viewer;
 use alliance_domain::ids::{AuditEventId, SchoolId, StudentId};
 use alliance_domain::model::{AuditEvent, DistrictSettings};
 use alliance_domain::values::{AuditAction, Role};
-use alliance_store::{Store, districts, persons};
+use alliance_store::{Store, districts};
 use async_graphql::Context;
 
 use crate::error::{ApiResult, coded, to_graphql};
@@ -143,14 +143,15 @@ async fn resolve_viewer(
     credentials: Credentials,
 ) -> Result<(Viewer, DistrictSettings), DomainError> {
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
-    let district = districts::by_slug(store.db(), &credentials.district)
-        .await?
-        .ok_or_else(|| {
-            unauthenticated(format!(
-                "the token's district `{}` is not known here",
-                credentials.district
-            ))
-        })?;
+    let (district, person) =
+        districts::with_person(store.db(), &credentials.district, &credentials.subject)
+            .await?
+            .ok_or_else(|| {
+                unauthenticated(format!(
+                    "the token's district `{}` is not known here",
+                    credentials.district
+                ))
+            })?;
     let roles = credentials
         .roles
         .iter()
@@ -173,13 +174,12 @@ async fn resolve_viewer(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let person = persons::by_subject(store.db(), district.id, &credentials.subject).await?;
     let viewer = Viewer {
         subject: credentials.subject,
         roles,
         district_id: district.id,
         schools,
-        person_id: person.map(|p| p.id),
+        person_id: person,
     };
     Ok((viewer, district.settings))
 }

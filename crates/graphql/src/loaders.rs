@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use alliance_domain::DomainError;
 use alliance_domain::access::{ReadScope, Viewer};
@@ -24,6 +24,48 @@ pub struct Batch {
     own: Option<PersonId>,
     /// The viewer's district's settings, as read when the request began.
     settings: DistrictSettings,
+    seen: Seen,
+}
+
+/// Rows that came with another load's statement (members' persons, students' schools,
+/// whether answers are cited): a later load of their keys takes them from here and asks
+/// the database only for the rest. Each came through the viewer's scope, as the load of
+/// its own key would have.
+#[derive(Default)]
+struct Seen {
+    persons: Mutex<HashMap<PersonId, Person>>,
+    schools: Mutex<HashMap<SchoolId, School>>,
+    cited: Mutex<HashMap<FeedbackResponseId, bool>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Keeps `rows` for later loads.
+fn remember<K: Eq + Hash, V>(seen: &Mutex<HashMap<K, V>>, rows: impl IntoIterator<Item = (K, V)>) {
+    lock(seen).extend(rows);
+}
+
+/// The values of `keys` seen already, and the keys still to load.
+fn recall<K: Eq + Hash + Copy, V: Clone>(
+    seen: &Mutex<HashMap<K, V>>,
+    keys: &[K],
+) -> (HashMap<K, V>, Vec<K>) {
+    let seen = lock(seen);
+    let mut found = HashMap::new();
+    let mut missing = Vec::new();
+    for key in keys {
+        match seen.get(key) {
+            Some(value) => {
+                found.insert(*key, value.clone());
+            }
+            None => missing.push(*key),
+        }
+    }
+    (found, missing)
 }
 
 impl Batch {
@@ -33,7 +75,20 @@ impl Batch {
             scope: viewer.read_scope(),
             own: viewer.person_id,
             settings,
+            seen: Seen::default(),
         }
+    }
+
+    /// Keeps the schools of a page of students for the school loads that follow.
+    pub(crate) fn saw_schools(&self, schools: impl IntoIterator<Item = School>) {
+        remember(&self.seen.schools, schools.into_iter().map(|s| (s.id, s)));
+    }
+
+    /// Forgets every row kept: after a change, later reads go to the database.
+    pub(crate) fn forget(&self) {
+        lock(&self.seen.persons).clear();
+        lock(&self.seen.schools).clear();
+        lock(&self.seen.cited).clear();
     }
 }
 
@@ -92,13 +147,21 @@ macro_rules! loader {
 }
 
 loader!(SchoolId => School, |this, keys| {
-    let rows = schools::by_ids(this.store.db(), this.scope.district_id, keys).await?;
-    Ok(by_key(rows, |s| s.id))
+    let (mut found, missing) = recall(&this.seen.schools, keys);
+    if !missing.is_empty() {
+        let rows = schools::by_ids(this.store.db(), this.scope.district_id, &missing).await?;
+        found.extend(by_key(rows, |s| s.id));
+    }
+    Ok(found)
 });
 
 loader!(PersonId => Person, |this, keys| {
-    let rows = persons::visible(this.store.db(), &this.scope, this.own, keys).await?;
-    Ok(by_key(rows, |p| p.id))
+    let (mut found, missing) = recall(&this.seen.persons, keys);
+    if !missing.is_empty() {
+        let rows = persons::visible(this.store.db(), &this.scope, this.own, &missing).await?;
+        found.extend(by_key(rows, |p| p.id));
+    }
+    Ok(found)
 });
 
 loader!(StudentId => Student, |this, keys| {
@@ -119,8 +182,10 @@ loader!(AlliancesOf => Vec<Alliance>, |this, keys| {
 
 loader!(MembersOf => Vec<AllianceMember>, |this, keys| {
     let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let rows = members::for_alliances(this.store.db(), &ids).await?;
-    Ok(grouped(keys, rows, |m| MembersOf(m.alliance_id)))
+    let rows = members::with_persons_for_alliances(this.store.db(), &ids).await?;
+    let (members, persons): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    remember(&this.seen.persons, persons.into_iter().map(|p| (p.id, p)));
+    Ok(grouped(keys, members, |m| MembersOf(m.alliance_id)))
 });
 
 loader!(PhasesOf => Vec<PhaseChange>, |this, keys| {
@@ -209,7 +274,15 @@ per_alliance!(VoiceOf => VoiceEntry, |this, ids| voice::for_alliances(this.store
 per_alliance!(InterventionsOf => Intervention, |this, ids| interventions::for_alliances(this.store.db(), &ids).await?, |i: &Intervention| i.alliance_id);
 per_alliance!(CommunicationsOf => Communication, |this, ids| communications::for_alliances(this.store.db(), &this.scope, &ids).await?, |c: &Communication| c.alliance_id);
 per_alliance!(RequestsOf => FeedbackRequest, |this, ids| feedback::requests_for_alliances(this.store.db(), &ids).await?, |r: &FeedbackRequest| r.alliance_id);
-per_alliance!(ResponsesOf => FeedbackResponse, |this, ids| feedback::responses_for_alliances(this.store.db(), &ids).await?, |r: &FeedbackResponse| r.alliance_id);
+
+loader!(ResponsesOf => Vec<FeedbackResponse>, |this, keys| {
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = feedback::responses_with_citations_for_alliances(this.store.db(), &ids).await?;
+    remember(&this.seen.cited, rows.iter().map(|(r, cited)| (r.id, *cited)));
+    let responses = rows.into_iter().map(|(r, _)| r).collect();
+    Ok(grouped(keys, responses, |r| ResponsesOf(r.alliance_id)))
+});
+
 per_alliance!(ReflectionsOf => Reflection, |this, ids| reflections::for_alliances(this.store.db(), &this.scope, &ids).await?, |r: &Reflection| r.alliance_id);
 per_alliance!(NextStepsOf => NextStep, |this, ids| next_steps::for_alliances(this.store.db(), &this.scope, &ids).await?, |n: &NextStep| n.alliance_id);
 
@@ -243,8 +316,12 @@ loader!(RepliesOf => Vec<Reply>, |this, keys| {
 
 loader!(Cited => bool, |this, keys| {
     let ids: Vec<FeedbackResponseId> = keys.iter().map(|k| k.0).collect();
-    let cited = next_steps::cited_responses(this.store.db(), &ids).await?;
-    Ok(keys.iter().map(|k| (*k, cited.contains(&k.0))).collect())
+    let (seen, missing) = recall(&this.seen.cited, &ids);
+    let cited = next_steps::cited_responses(this.store.db(), &missing).await?;
+    Ok(keys
+        .iter()
+        .map(|k| (*k, seen.get(&k.0).copied().unwrap_or_else(|| cited.contains(&k.0))))
+        .collect())
 });
 
 loader!(HealthOf => Health, |this, keys| {

@@ -149,6 +149,12 @@ impl Loads {
     /// Forgets everything loaded: after a change, later reads go to the database.
     pub(crate) fn forget(&self) {
         self.state().memo.clear();
+        self.batch.forget();
+    }
+
+    /// The loader itself.
+    pub(crate) fn batch(&self) -> &Batch {
+        &self.batch
     }
 }
 

@@ -73,6 +73,24 @@ impl PageArgs {
         Ok(())
     }
 
+    /// The slice asked for, when it does not depend on the list's length (paging forward
+    /// from the start or from `after`); none when `last` or `before` is given.
+    pub fn forward(&self) -> Option<Page> {
+        if self.last.is_some() || self.before.is_some() {
+            return None;
+        }
+        let offset = self
+            .after
+            .as_deref()
+            .and_then(decode_cursor)
+            .map_or(0, |i| i + 1);
+        let limit = self.first.map_or(MAX_PAGE, |first| first.max(0) as usize);
+        Some(Page {
+            offset: offset as u64,
+            limit: limit as u64,
+        })
+    }
+
     /// The slice of a list of `total` items these arguments ask for.
     pub fn window(&self, total: u64) -> Page {
         let total = total as usize;

@@ -145,9 +145,21 @@ impl QueryRoot {
         };
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
-        let (rows, total) = students::list(db, &viewer.read_scope(), &filter, |t| args.window(t))
-            .await
-            .gql()?;
+        let scope = viewer.read_scope();
+        let (rows, total) = match args.forward() {
+            // Paging forward: the page, its students' schools and the count together.
+            Some(page) => {
+                let (rows, total) = students::page_with_schools(db, &scope, &filter, page)
+                    .await
+                    .gql()?;
+                let (rows, schools): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+                ctx.loads()?.batch().saw_schools(schools);
+                (rows, total)
+            }
+            None => students::list(db, &scope, &filter, |t| args.window(t))
+                .await
+                .gql()?,
+        };
         let rows = rows
             .into_iter()
             .map(|s| Student::read(ctx, s))

@@ -2,19 +2,21 @@
 
 use alliance_domain::DomainError;
 use alliance_domain::access::ReadScope;
-use alliance_domain::ids::{AllianceId, DistrictId, PhaseChangeId, SchoolId, StudentId};
-use alliance_domain::model::{Alliance, PhaseChange};
+use alliance_domain::ids::{
+    AllianceId, DistrictId, GoalId, PersonId, PhaseChangeId, SchoolId, StudentId,
+};
+use alliance_domain::model::{Alliance, AllianceMember, Goal, PhaseChange};
 use alliance_domain::values::{AlliancePhase, AllianceStatus};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QueryResult, Select, Set,
 };
 use tracing::instrument;
 
-use crate::entities::{alliance, phase_change, student};
+use crate::entities::{alliance, goal, member, phase_change, student};
 use crate::error::{IntoDomain, StoreResult, unique_is};
-use crate::{convert, scope};
+use crate::{convert, joined, scope};
 
 async fn load(
     db: &impl ConnectionTrait,
@@ -195,4 +197,102 @@ pub async fn phase_history(
         .await
         .domain()?;
     rows.into_iter().map(convert::phase_change).collect()
+}
+
+/// What a write to an alliance's records is checked against: the alliance, and the
+/// writer's active membership in it, if any.
+pub type ForWrite = (Alliance, Option<AllianceMember>);
+
+/// The columns of the alliance, its student's school and `person`'s active membership,
+/// with the tables joined; the caller adds what it selects by.
+fn for_write_select(person: Option<PersonId>) -> SelectStatement {
+    let mut select = Query::select();
+    joined::columns_of::<alliance::Entity>(&mut select, alliance::Entity, ALLIANCE);
+    select.expr_as(
+        Expr::col((student::Entity, student::Column::SchoolId)),
+        SCHOOL,
+    );
+    joined::columns_of::<member::Entity>(&mut select, member::Entity, MEMBER);
+    let membership = match person {
+        Some(person) => Condition::all()
+            .add(
+                Expr::col((member::Entity, member::Column::AllianceId))
+                    .equals((alliance::Entity, alliance::Column::Id)),
+            )
+            .add(Expr::col((member::Entity, member::Column::PersonId)).eq(person.0))
+            .add(Expr::col((member::Entity, member::Column::LeftAt)).is_null()),
+        None => Condition::all().add(Expr::cust("1 = 0")),
+    };
+    select
+        .from(alliance::Entity)
+        .inner_join(
+            student::Entity,
+            Expr::col((student::Entity, student::Column::Id))
+                .equals((alliance::Entity, alliance::Column::StudentId)),
+        )
+        .left_join(member::Entity, membership)
+        .to_owned()
+}
+
+const ALLIANCE: &str = "a_";
+const SCHOOL: &str = "school_of_student";
+const MEMBER: &str = "m_";
+
+/// Reads what [`for_write_select`] selected.
+fn read_for_write(row: &QueryResult) -> StoreResult<ForWrite> {
+    let found = alliance::Model::from_query_result(row, ALLIANCE).domain()?;
+    let school: uuid::Uuid = row.try_get("", SCHOOL).domain()?;
+    let membership = joined::optional::<member::Entity>(row, MEMBER)
+        .domain()?
+        .map(convert::member)
+        .transpose()?;
+    Ok((convert::alliance(found, SchoolId(school))?, membership))
+}
+
+/// The alliance `id` of `district`, whoever asks, with `person`'s active membership in
+/// it: in one statement, for deciding whether a write is allowed.
+#[instrument(skip(db))]
+pub async fn for_write(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: AllianceId,
+    person: Option<PersonId>,
+) -> StoreResult<Option<ForWrite>> {
+    let select = for_write_select(person)
+        .and_where(Expr::col((alliance::Entity, alliance::Column::Id)).eq(id.0))
+        .and_where(Expr::col((alliance::Entity, alliance::Column::DistrictId)).eq(district.0))
+        .to_owned();
+    let statement = db.get_database_backend().build(&select);
+    match db.query_one_raw(statement).await.domain()? {
+        Some(row) => read_for_write(&row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The goal `id` of `district`, whoever asks, with its alliance and `person`'s active
+/// membership there: in one statement, for deciding whether a write is allowed.
+#[instrument(skip(db))]
+pub async fn goal_for_write(
+    db: &impl ConnectionTrait,
+    district: DistrictId,
+    id: GoalId,
+    person: Option<PersonId>,
+) -> StoreResult<Option<(Goal, ForWrite)>> {
+    const GOAL: &str = "g_";
+    let mut select = for_write_select(person);
+    joined::columns_of::<goal::Entity>(&mut select, goal::Entity, GOAL);
+    select
+        .inner_join(
+            goal::Entity,
+            Expr::col((goal::Entity, goal::Column::AllianceId))
+                .equals((alliance::Entity, alliance::Column::Id)),
+        )
+        .and_where(Expr::col((goal::Entity, goal::Column::Id)).eq(id.0))
+        .and_where(Expr::col((alliance::Entity, alliance::Column::DistrictId)).eq(district.0));
+    let statement = db.get_database_backend().build(&select);
+    let Some(row) = db.query_one_raw(statement).await.domain()? else {
+        return Ok(None);
+    };
+    let found = goal::Model::from_query_result(&row, GOAL).domain()?;
+    Ok(Some((convert::goal(found)?, read_for_write(&row)?)))
 }

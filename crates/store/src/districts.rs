@@ -1,12 +1,16 @@
 //! Districts: the tenants.
 
-use alliance_domain::ids::DistrictId;
+use alliance_domain::ids::{DistrictId, PersonId};
 use alliance_domain::model::{District, DistrictSettings};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Set,
+};
 use tracing::instrument;
 
 use crate::convert;
-use crate::entities::district;
+use crate::entities::{district, person};
 use crate::error::{IntoDomain, StoreResult};
 
 /// The district whose tokens carry `slug`.
@@ -18,6 +22,36 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<Optio
         .await
         .domain()?;
     Ok(row.map(convert::district))
+}
+
+/// The district whose tokens carry `slug`, with the id of its person whose token
+/// subject is `subject`, if there is one: who a request is, in one statement.
+#[instrument(skip(db))]
+pub async fn with_person(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    subject: &str,
+) -> StoreResult<Option<(District, Option<PersonId>)>> {
+    const PERSON: &str = "subject_person_id";
+    let person = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(
+            Expr::col((person::Entity, person::Column::DistrictId))
+                .equals((district::Entity, district::Column::Id)),
+        )
+        .and_where(Expr::col((person::Entity, person::Column::Subject)).eq(subject))
+        .to_owned();
+    let statement = district::Entity::find()
+        .filter(district::Column::Slug.eq(slug))
+        .expr_as(Expr::SubQuery(None, Box::new(person.into())), PERSON)
+        .build(db.get_database_backend());
+    let Some(row) = db.query_one_raw(statement).await.domain()? else {
+        return Ok(None);
+    };
+    let found = district::Model::from_query_result(&row, "").domain()?;
+    let person: Option<uuid::Uuid> = row.try_get("", PERSON).domain()?;
+    Ok(Some((convert::district(found), person.map(PersonId))))
 }
 
 /// The district with `id`.

@@ -8,14 +8,15 @@ use alliance_domain::ids::{
 use alliance_domain::model::{FeedbackRequest, FeedbackResponse};
 use alliance_domain::values::FeedbackAudience;
 use chrono::NaiveDate;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
 use crate::convert::parse;
-use crate::entities::{feedback_request, feedback_response};
+use crate::entities::{feedback_request, feedback_response, next_step_citation};
 use crate::error::{IntoDomain, StoreResult};
 use crate::scope;
 
@@ -201,6 +202,44 @@ pub async fn responses_for_alliances(
         .await
         .domain()?;
     Ok(rows.into_iter().map(convert_response).collect())
+}
+
+/// The answers to each alliance among `ids`, newest first, each with whether a next
+/// step cites it (a concern a next step answers is no longer open).
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn responses_with_citations_for_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<(FeedbackResponse, bool)>> {
+    const CITED: &str = "cited_by_next_step";
+    let citing = Query::select()
+        .expr(Expr::cust("1"))
+        .from(next_step_citation::Entity)
+        .and_where(next_step_citation::Column::RecordType.eq("FEEDBACK_RESPONSE"))
+        .and_where(
+            Expr::col((
+                next_step_citation::Entity,
+                next_step_citation::Column::RecordId,
+            ))
+            .equals((feedback_response::Entity, feedback_response::Column::Id)),
+        )
+        .to_owned();
+    let statement = feedback_response::Entity::find()
+        .expr_as(Expr::exists(citing), CITED)
+        .filter(feedback_response::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_desc(feedback_response::Column::SubmittedAt)
+        .order_by_desc(feedback_response::Column::Id)
+        .build(db.get_database_backend());
+    db.query_all_raw(statement)
+        .await
+        .domain()?
+        .iter()
+        .map(|row| {
+            let response = feedback_response::Model::from_query_result(row, "").domain()?;
+            let cited: bool = row.try_get("", CITED).domain()?;
+            Ok((convert_response(response), cited))
+        })
+        .collect()
 }
 
 /// The answers among `ids` in alliances `scope` reaches.

@@ -14,6 +14,7 @@ pub use writes::Tx;
 mod convert;
 mod entities;
 mod error;
+mod joined;
 mod scope;
 mod writes;
 

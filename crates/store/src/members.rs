@@ -3,16 +3,16 @@
 use alliance_domain::DomainError;
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{AllianceId, DistrictId, MemberId, PersonId};
-use alliance_domain::model::AllianceMember;
+use alliance_domain::model::{AllianceMember, Person};
 use alliance_domain::values::MemberRole;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tracing::instrument;
 
-use crate::entities::member;
+use crate::entities::{member, person};
 use crate::error::{IntoDomain, StoreResult, unique_is};
 use crate::{convert, scope};
 
@@ -40,6 +40,33 @@ pub async fn for_alliances(
         .await
         .domain()?;
     rows.into_iter().map(convert::member).collect()
+}
+
+/// The members, past and present, of each alliance among `ids`, in order of joining,
+/// each with the person they are: whoever may read an alliance may read its members'
+/// directory entries.
+#[instrument(skip(db, ids), fields(count = ids.len()))]
+pub async fn with_persons_for_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<(AllianceMember, Person)>> {
+    let is_person = member::Entity::belongs_to(person::Entity)
+        .from(member::Column::PersonId)
+        .to(person::Column::Id)
+        .into();
+    let rows = member::Entity::find()
+        .select_also(person::Entity)
+        .join(JoinType::InnerJoin, is_person)
+        .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(member::Column::JoinedAt)
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await
+        .domain()?;
+    rows.into_iter()
+        .filter_map(|(member, person)| Some((member, person?)))
+        .map(|(member, person)| Ok((convert::member(member)?, convert::person(person))))
+        .collect()
 }
 
 /// The memberships among `ids` in alliances `scope` reaches.

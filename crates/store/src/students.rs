@@ -2,17 +2,17 @@
 
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{DistrictId, PersonId, SchoolId, StudentId};
-use alliance_domain::model::{ExternalIds, Student};
+use alliance_domain::model::{ExternalIds, School, Student};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
-use crate::entities::student;
+use crate::entities::{school, student};
 use crate::error::{IntoDomain, StoreResult};
-use crate::{Page, convert, scope};
+use crate::{Page, convert, joined, scope};
 
 /// Narrows a list of students.
 #[derive(Clone, Debug, Default)]
@@ -88,6 +88,61 @@ pub async fn list(
         .await
         .domain()?;
     Ok((rows.into_iter().map(convert::student).collect(), total))
+}
+
+/// The page of students in `scope` matching `filter` (by preferred name) that starts at
+/// `page.offset`, each with their school, and how many match in all: in one statement
+/// (a second counts only when the page is past the end).
+#[instrument(skip(db, page))]
+pub async fn page_with_schools(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    filter: &StudentFilter,
+    page: Page,
+) -> StoreResult<(Vec<(Student, School)>, u64)> {
+    const SCHOOL: &str = "school_";
+    const TOTAL: &str = "matching_students";
+    let matching = || {
+        student::Entity::find()
+            .filter(scope::students(scope))
+            .filter(filtered(filter))
+    };
+    let count = matching()
+        .select_only()
+        .expr(Expr::cust("COUNT(*)"))
+        .into_query();
+    let mut query = matching()
+        .expr_as(Expr::SubQuery(None, Box::new(count.into())), TOTAL)
+        .join(
+            JoinType::InnerJoin,
+            student::Entity::belongs_to(school::Entity)
+                .from(student::Column::SchoolId)
+                .to(school::Column::Id)
+                .into(),
+        )
+        .order_by_asc(student::Column::SortName)
+        .order_by_asc(student::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit);
+    joined::columns_of::<school::Entity>(QueryTrait::query(&mut query), school::Entity, SCHOOL);
+    let rows = db
+        .query_all_raw(query.build(db.get_database_backend()))
+        .await
+        .domain()?;
+    let Some(first) = rows.first() else {
+        let total = matching().count(db).await.domain()?;
+        return Ok((Vec::new(), total));
+    };
+    let total: i64 = first.try_get("", TOTAL).domain()?;
+    let students = rows
+        .iter()
+        .map(|row| {
+            let found = student::Model::from_query_result(row, "").domain()?;
+            let school = school::Model::from_query_result(row, SCHOOL).domain()?;
+            Ok((convert::student(found), convert::school(school)))
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok((students, u64::try_from(total).unwrap_or_default()))
 }
 
 /// The students among `ids` that `scope` reaches.

@@ -7,13 +7,14 @@ use alliance_domain::model::{Alliance, Goal as DomainGoal, Measure};
 use alliance_domain::validate::{self, MAX_TEXT};
 use alliance_domain::values::{self, AuditAction};
 use alliance_store::goals::{self, NewGoal};
-use alliance_store::members;
 use alliance_store::progress::{self, NewProgress};
+use alliance_store::{alliances, members};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Duration;
 
 use super::{
-    UserError, commit, finish, input_id, input_instant, missing, store, writable_alliance,
+    UserError, allowed_to_change, commit, finish, input_id, input_instant, missing, store,
+    writable_alliance,
 };
 use crate::context::RequestContext;
 use crate::error::ApiResult;
@@ -153,11 +154,11 @@ async fn writable_goal(
     id: &ID,
 ) -> Result<(DomainGoal, Alliance), DomainError> {
     let id = GoalId(input_id("Goal", "goalId", id)?);
-    let goal = goals::in_district(store(ctx)?.db(), viewer.district_id, id)
-        .await?
-        .ok_or_else(|| missing(viewer, "goal"))?;
-    let alliance = writable_alliance(ctx, viewer, goal.alliance_id).await?;
-    Ok((goal, alliance))
+    let (goal, (alliance, membership)) =
+        alliances::goal_for_write(store(ctx)?.db(), viewer.district_id, id, viewer.person_id)
+            .await?
+            .ok_or_else(|| missing(viewer, "goal"))?;
+    Ok((goal, allowed_to_change(viewer, alliance, &membership)?))
 }
 
 /// Mutations of goals and progress.

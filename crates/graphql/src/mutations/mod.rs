@@ -15,7 +15,7 @@ use alliance_domain::ids::{AllianceId, MemberId, StudentId};
 use alliance_domain::model::{Alliance, AllianceMember};
 use alliance_domain::validate;
 use alliance_domain::values::{AuditAction, Role};
-use alliance_store::{Tx, alliances as alliance_repo, audit, members};
+use alliance_store::{Tx, alliances as alliance_repo, audit};
 use async_graphql::{Context, ErrorExtensions, MergedObject, SimpleObject};
 use chrono::SubsecRound;
 use uuid::Uuid;
@@ -93,15 +93,9 @@ async fn alliance_and_membership(
     viewer: &Viewer,
     id: AllianceId,
 ) -> Result<(Alliance, Option<AllianceMember>), DomainError> {
-    let db = store(ctx)?.db();
-    let alliance = alliance_repo::in_district(db, viewer.district_id, id)
+    alliance_repo::for_write(store(ctx)?.db(), viewer.district_id, id, viewer.person_id)
         .await?
-        .ok_or_else(|| missing(viewer, "alliance"))?;
-    let membership = match viewer.person_id {
-        Some(person) => members::active_membership(db, alliance.id, person).await?,
-        None => None,
-    };
-    Ok((alliance, membership))
+        .ok_or_else(|| missing(viewer, "alliance"))
 }
 
 fn on_team(membership: &Option<AllianceMember>) -> bool {
@@ -116,9 +110,19 @@ pub(crate) async fn writable_alliance(
     id: AllianceId,
 ) -> Result<Alliance, DomainError> {
     let (alliance, membership) = alliance_and_membership(ctx, viewer, id).await?;
+    allowed_to_change(viewer, alliance, &membership)
+}
+
+/// `alliance`, once the viewer (whose active membership there is `membership`) may
+/// change its work.
+pub(crate) fn allowed_to_change(
+    viewer: &Viewer,
+    alliance: Alliance,
+    membership: &Option<AllianceMember>,
+) -> Result<Alliance, DomainError> {
     let target = WriteTarget::Alliance {
         school_id: alliance.school_id,
-        viewer_on_team: on_team(&membership),
+        viewer_on_team: on_team(membership),
     };
     authorize_write(viewer, target)?;
     Ok(alliance)
