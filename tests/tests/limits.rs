@@ -364,6 +364,39 @@ async fn a_request_past_the_time_limit_is_stopped_with_a_code() {
     assert!(body.get("data").is_none(), "{body}");
 }
 
+#[tokio::test]
+async fn requests_past_the_running_limit_wait_their_turn_and_are_all_answered() {
+    let app = spawn_app_with(
+        Limits::default(),
+        HttpLimits {
+            max_running: 1,
+            max_batch: 3,
+            ..HttpLimits::default()
+        },
+    )
+    .await;
+    let f = Fixture::load(&app).await;
+    let token = f.district_admin(&app);
+    let one = json!({ "query": dashboard() });
+    let alone = post(&app, &token, one.clone()).await;
+    assert_eq!(alone.status(), 200);
+    let alone: Value = alone.json().await.expect("json");
+    // Twenty at once through one turn: each waits, none is refused or lost, and each
+    // answer is the one a request alone gets.
+    let answers = futures::future::join_all((0..20).map(|_| post(&app, &token, one.clone()))).await;
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        let body: Value = answer.json().await.expect("json");
+        assert_eq!(body, alone);
+    }
+    // A batch runs its operations within its one turn.
+    let batch = Value::Array(vec![one.clone(), one.clone(), one]);
+    let response = post(&app, &token, batch).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body.as_array().map(Vec::len), Some(3), "{body}");
+}
+
 fn rate(burst: u32, per_second: u32) -> HttpLimits {
     HttpLimits {
         rate: RateLimit {

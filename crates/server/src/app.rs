@@ -56,6 +56,8 @@ struct AppState {
     verifier: Verifier,
     limiter: SubjectLimiter,
     http: HttpLimits,
+    /// A turn to run: `http.max_running` of them.
+    turns: tokio::sync::Semaphore,
     /// GraphQL requests answered (each operation of a batch counts).
     requests: std::sync::atomic::AtomicU64,
 }
@@ -93,6 +95,7 @@ impl Application {
             verifier: settings.verifier,
             limiter: SubjectLimiter::new(settings.http.rate),
             http: settings.http,
+            turns: tokio::sync::Semaphore::new(settings.http.max_running),
             requests: std::sync::atomic::AtomicU64::new(0),
         });
         let grace = settings.http.request_timeout + std::time::Duration::from_secs(5);
@@ -420,16 +423,23 @@ async fn respond(
     work: impl Future<Output = async_graphql::BatchResponse>,
 ) -> Response {
     let limit = state.http.request_timeout;
-    let mut response = match tokio::time::timeout(limit, work).await {
-        Ok(response) => {
-            let answered = match &response {
-                async_graphql::BatchResponse::Single(_) => 1,
-                async_graphql::BatchResponse::Batch(all) => all.len() as u64,
-            };
+    let run = async {
+        // Past `max_running`, requests wait here for a turn (the semaphore is first come,
+        // first served). The turn is held until the answer is serialized.
+        let _turn = state.turns.acquire().await;
+        let response = work.await;
+        let answered = match &response {
+            async_graphql::BatchResponse::Single(_) => 1,
+            async_graphql::BatchResponse::Batch(all) => all.len() as u64,
+        };
+        (answered, GraphQLResponse::from(response).into_response())
+    };
+    let mut response = match tokio::time::timeout(limit, run).await {
+        Ok((answered, response)) => {
             state
                 .requests
                 .fetch_add(answered, std::sync::atomic::Ordering::Relaxed);
-            GraphQLResponse::from(response).into_response()
+            response
         }
         Err(_) => {
             tracing::warn!(request_id, ?limit, "request stopped at the time limit");

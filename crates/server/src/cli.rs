@@ -109,6 +109,10 @@ struct LimitArgs {
     /// Most operations in one batched request; 0 (the default) refuses batches.
     #[arg(long, env = "ALLIANCE_MAX_BATCH", default_value_t = HttpLimits::default().max_batch)]
     max_batch: usize,
+    /// Most GraphQL requests run at once (default: four per core); the rest wait their
+    /// turn within their time limit.
+    #[arg(long, env = "ALLIANCE_MAX_RUNNING", default_value_t = HttpLimits::default_max_running(), value_parser = at_least_one)]
+    max_running: usize,
     /// Longest a request may run (`15s`, `500ms`).
     #[arg(long, env = "ALLIANCE_REQUEST_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
     request_timeout: Duration,
@@ -118,6 +122,15 @@ struct LimitArgs {
     /// Requests per second one subject may make once its burst is spent.
     #[arg(long, env = "ALLIANCE_RATE_LIMIT_PER_SECOND", default_value_t = RateLimit::default().per_second)]
     rate_limit_per_second: NonZeroU32,
+}
+
+/// A count that must be at least 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 impl LimitArgs {
@@ -139,6 +152,7 @@ impl LimitArgs {
                 per_second: self.rate_limit_per_second,
             },
             max_batch: self.max_batch,
+            max_running: self.max_running,
         }
     }
 }

@@ -16,6 +16,18 @@ pub struct HttpLimits {
     pub rate: RateLimit,
     /// Most operations in one batched request; 0 turns batching off.
     pub max_batch: usize,
+    /// Most GraphQL requests run at once; the rest wait their turn, in order of arrival,
+    /// within their time limit. What a request holds while it runs (its rows, its answer)
+    /// is then bounded by this, not by how many clients are connected.
+    pub max_running: usize,
+}
+
+impl HttpLimits {
+    /// Four requests per core: enough to keep the cores busy while others wait on the
+    /// database.
+    pub fn default_max_running() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get()) * 4
+    }
 }
 
 impl Default for HttpLimits {
@@ -24,6 +36,7 @@ impl Default for HttpLimits {
             request_timeout: Duration::from_secs(15),
             rate: RateLimit::default(),
             max_batch: 0,
+            max_running: Self::default_max_running(),
         }
     }
 }

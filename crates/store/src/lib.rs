@@ -70,6 +70,11 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx tests a connection when it goes back to the pool; testing it again on
+            // the way out, by default on every checkout, doubled the round trips of every
+            // statement. Only a connection idle long enough that the server or a firewall
+            // may have dropped it is tested first.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
