@@ -1387,3 +1387,42 @@ async fn one_person_added_twice_at_once_is_a_member_once() {
     .await;
     assert_eq!(members["alliance"]["members"]["totalCount"], 4);
 }
+
+#[tokio::test]
+async fn a_member_who_leaves_reads_nobodys_directory_entry_in_the_answer() {
+    let (app, f, _admin) = world().await;
+    let staff = f.staff_member(&app);
+    let members = "query($id: ID!) { alliance(id: $id) { members(includeFormer: true) { nodes { person { displayName } } } } }";
+    let before = read(&app, &staff, members, json!({ "id": f.alliance_1 })).await;
+    let names: Vec<String> = before["alliance"]["members"]["nodes"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            m["person"]["displayName"]
+                .as_str()
+                .expect("name")
+                .to_owned()
+        })
+        .collect();
+    assert!(names.len() > 1, "{before}");
+    // The payload is read after the change, as whoever asked now is: no longer on the
+    // team, they learn no one's name or contact details through it.
+    let response = mutate(
+        &app,
+        &staff,
+        "mutation($input: RemoveAllianceMemberInput!) { removeAllianceMember(input: $input) {
+            alliance { members(includeFormer: true) { nodes { person { displayName contactPreferences } } } }
+            userErrors { code } } }",
+        json!({ "memberId": f.staff_member_1 }),
+    )
+    .await;
+    let after = app
+        .graphql(members, json!({ "id": f.alliance_1 }), Some(&staff))
+        .await;
+    assert_eq!(error_code(&after), Some("NOT_FOUND"), "{after}");
+    let text = response.to_string();
+    for name in &names {
+        assert!(!text.contains(name.as_str()), "{name} in {text}");
+    }
+}

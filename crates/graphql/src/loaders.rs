@@ -182,7 +182,7 @@ loader!(AlliancesOf => Vec<Alliance>, |this, keys| {
 
 loader!(MembersOf => Vec<AllianceMember>, |this, keys| {
     let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let rows = members::with_persons_for_alliances(this.store.db(), &ids).await?;
+    let rows = members::with_persons_for_alliances(this.store.db(), &this.scope, &ids).await?;
     let (members, persons): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
     remember(&this.seen.persons, persons.into_iter().map(|p| (p.id, p)));
     Ok(grouped(keys, members, |m| MembersOf(m.alliance_id)))

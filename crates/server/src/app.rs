@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use alliance_graphql::Authentication;
 use alliance_graphql::{AppSchema, Limits};
@@ -58,6 +59,8 @@ struct AppState {
     http: HttpLimits,
     /// A turn to run: `http.max_running` of them.
     turns: tokio::sync::Semaphore,
+    /// GraphQL requests running now, and the most that ever ran at once.
+    running: Running,
     /// GraphQL requests answered (each operation of a batch counts).
     requests: std::sync::atomic::AtomicU64,
 }
@@ -95,7 +98,13 @@ impl Application {
             verifier: settings.verifier,
             limiter: SubjectLimiter::new(settings.http.rate),
             http: settings.http,
-            turns: tokio::sync::Semaphore::new(settings.http.max_running),
+            turns: tokio::sync::Semaphore::new(
+                settings
+                    .http
+                    .max_running
+                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            ),
+            running: Running::default(),
             requests: std::sync::atomic::AtomicU64::new(0),
         });
         let grace = settings.http.request_timeout + std::time::Duration::from_secs(5);
@@ -175,10 +184,39 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// How many GraphQL requests run at once.
+#[derive(Default)]
+struct Running {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Running {
+    /// Counts a request as running until the returned guard is dropped (answered, or cut
+    /// off at the time limit).
+    fn start(&self) -> RunningGuard<'_> {
+        let now = self.now.fetch_add(1, Ordering::AcqRel) + 1;
+        self.peak.fetch_max(now, Ordering::AcqRel);
+        RunningGuard(self)
+    }
+}
+
+/// A request counted as running.
+struct RunningGuard<'a>(&'a Running);
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// Counters in Prometheus' text format: requests served, SQL statements run and write
-/// transactions committed. They hold no names and no ids, only totals.
+/// transactions committed, and requests running. They hold no names and no ids, only
+/// totals.
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let requests = state.requests.load(std::sync::atomic::Ordering::Relaxed);
+    let requests = state.requests.load(Ordering::Relaxed);
+    let running = state.running.now.load(Ordering::Acquire);
+    let peak = state.running.peak.load(Ordering::Acquire);
     let statements = state.store.statement_count();
     let commits = state.store.commit_count();
     let body = format!(
@@ -190,7 +228,13 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
          alliance_sql_statements_total {statements}\n\
          # HELP alliance_sql_commits_total Write transactions committed (SQLite: group commits).\n\
          # TYPE alliance_sql_commits_total counter\n\
-         alliance_sql_commits_total {commits}\n"
+         alliance_sql_commits_total {commits}\n\
+         # HELP alliance_graphql_requests_running GraphQL requests running now (at most --max-running).\n\
+         # TYPE alliance_graphql_requests_running gauge\n\
+         alliance_graphql_requests_running {running}\n\
+         # HELP alliance_graphql_requests_running_peak The most GraphQL requests that have run at once.\n\
+         # TYPE alliance_graphql_requests_running_peak gauge\n\
+         alliance_graphql_requests_running_peak {peak}\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
@@ -427,6 +471,7 @@ async fn respond(
         // Past `max_running`, requests wait here for a turn (the semaphore is first come,
         // first served). The turn is held until the answer is serialized.
         let _turn = state.turns.acquire().await;
+        let _running = state.running.start();
         let response = work.await;
         let answered = match &response {
             async_graphql::BatchResponse::Single(_) => 1,
@@ -436,9 +481,7 @@ async fn respond(
     };
     let mut response = match tokio::time::timeout(limit, run).await {
         Ok((answered, response)) => {
-            state
-                .requests
-                .fetch_add(answered, std::sync::atomic::Ordering::Relaxed);
+            state.requests.fetch_add(answered, Ordering::Relaxed);
             response
         }
         Err(_) => {

@@ -19,7 +19,8 @@ pub(crate) fn columns_of<E: EntityTrait>(
     }
 }
 
-/// The `E` a row holds under `prefix`, or none where an outer join found nothing.
+/// The `E` a row holds under `prefix`, or none where an outer join found nothing (every
+/// column null); a value that does not decode is an error, not a missing row.
 pub(crate) fn optional<E: EntityTrait>(
     row: &QueryResult,
     prefix: &str,
@@ -27,5 +28,5 @@ pub(crate) fn optional<E: EntityTrait>(
 where
     E::Model: FromQueryResult,
 {
-    E::Model::from_query_result_optional(row, prefix)
+    Option::<E::Model>::from_query_result(row, prefix)
 }

@@ -42,12 +42,13 @@ pub async fn for_alliances(
     rows.into_iter().map(convert::member).collect()
 }
 
-/// The members, past and present, of each alliance among `ids`, in order of joining,
-/// each with the person they are: whoever may read an alliance may read its members'
-/// directory entries.
+/// The members, past and present, of each alliance among `ids` that `scope` reaches, in
+/// order of joining, each with the person they are: whoever may read an alliance may
+/// read its members' directory entries (as `persons::visible` has it).
 #[instrument(skip(db, ids), fields(count = ids.len()))]
 pub async fn with_persons_for_alliances(
     db: &impl ConnectionTrait,
+    scope: &ReadScope,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(AllianceMember, Person)>> {
     let is_person = member::Entity::belongs_to(person::Entity)
@@ -58,14 +59,20 @@ pub async fn with_persons_for_alliances(
         .select_also(person::Entity)
         .join(JoinType::InnerJoin, is_person)
         .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .filter(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+        .filter(person::Column::DistrictId.eq(scope.district_id.0))
         .order_by_asc(member::Column::JoinedAt)
         .order_by_asc(member::Column::Id)
         .all(db)
         .await
         .domain()?;
     rows.into_iter()
-        .filter_map(|(member, person)| Some((member, person?)))
-        .map(|(member, person)| Ok((convert::member(member)?, convert::person(person))))
+        .map(|(member, person)| {
+            let person = person.ok_or_else(|| {
+                DomainError::Unexpected("a member whose person did not load".into())
+            })?;
+            Ok((convert::member(member)?, convert::person(person)))
+        })
         .collect()
 }
 

@@ -100,7 +100,7 @@ pub async fn page_with_schools(
     filter: &StudentFilter,
     page: Page,
 ) -> StoreResult<(Vec<(Student, School)>, u64)> {
-    const SCHOOL: &str = "school_";
+    const SCHOOL: &str = "school__";
     const TOTAL: &str = "matching_students";
     let matching = || {
         student::Entity::find()
