@@ -11,13 +11,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
-use crate::{convert, scope};
+use crate::{convert, joined, scope};
 
 /// An observation to record.
 #[derive(Clone, Debug)]
@@ -92,15 +92,43 @@ pub async fn for_goals(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
 ) -> StoreResult<Vec<ProgressEntry>> {
-    let rows = progress_entry::Entity::find()
-        .filter(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(progress_entry::Column::GoalId)
-        .order_by_desc(progress_entry::Column::ObservedAt)
-        .order_by_desc(progress_entry::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
-    rows.into_iter().map(convert::progress_entry).collect()
+    use progress_entry::Column as C;
+    // The columns by position: a page of goals holds thousands of entries.
+    let statement = progress_entry::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::GoalId,
+            C::ObservedAt,
+            C::RecordedBy,
+            C::RecordedBySubject,
+            C::Value,
+            C::Note,
+            C::Source,
+            C::CreatedAt,
+        ])
+        .filter(C::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(C::GoalId)
+        .order_by_desc(C::ObservedAt)
+        .order_by_desc(C::Id)
+        .build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await.domain()?;
+    rows.iter()
+        .map(|row| {
+            let model = progress_entry::Model {
+                id: joined::at(row, 0).domain()?,
+                goal_id: joined::at(row, 1).domain()?,
+                observed_at: joined::at(row, 2).domain()?,
+                recorded_by: joined::at(row, 3).domain()?,
+                recorded_by_subject: joined::at(row, 4).domain()?,
+                value: joined::at(row, 5).domain()?,
+                note: joined::at(row, 6).domain()?,
+                source: joined::at(row, 7).domain()?,
+                created_at: joined::at(row, 8).domain()?,
+            };
+            convert::progress_entry(model)
+        })
+        .collect()
 }
 
 /// How many entries each goal among `ids` has.
