@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use alliance_domain::DomainError;
 use alliance_domain::access::Viewer;
 use alliance_domain::ids::{AuditEventId, SchoolId, StudentId};
-use alliance_domain::model::{AuditEvent, DistrictSettings};
+use alliance_domain::model::{AuditEvent, District};
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Store, districts};
 use async_graphql::Context;
@@ -42,6 +42,8 @@ pub struct Credentials {
 pub struct RequestState {
     pub(crate) store: Store,
     pub(crate) viewer: Result<Option<Viewer>, DomainError>,
+    /// The viewer's district, as read with the viewer when the request began.
+    district: Option<District>,
     pub(crate) request_id: String,
     /// The operation's name: as the request gave it, or as the document names its only
     /// operation.
@@ -65,18 +67,23 @@ impl RequestState {
                 resolve_viewer(&store, credentials).await.map(Some)
             }
         };
-        let (viewer, loads) = match signed_in {
-            Ok(Some((viewer, settings))) => {
-                let batch = Batch::new(store.clone(), &viewer, settings);
+        let (viewer, district, loads) = match signed_in {
+            Ok(Some((viewer, district))) => {
+                let batch = Batch::new(store.clone(), &viewer, district.settings.clone());
                 let loads = Loads::new(batch);
-                (Ok(Some(viewer)), Some(std::sync::Arc::new(loads)))
+                (
+                    Ok(Some(viewer)),
+                    Some(district),
+                    Some(std::sync::Arc::new(loads)),
+                )
             }
-            Ok(None) => (Ok(None), None),
-            Err(error) => (Err(error), None),
+            Ok(None) => (Ok(None), None, None),
+            Err(error) => (Err(error), None, None),
         };
         Self {
             store,
             viewer,
+            district,
             request_id,
             operation_name,
             loads,
@@ -137,11 +144,11 @@ impl RequestState {
     }
 }
 
-/// The viewer a token names, with their district's settings.
+/// The viewer a token names, with their district.
 async fn resolve_viewer(
     store: &Store,
     credentials: Credentials,
-) -> Result<(Viewer, DistrictSettings), DomainError> {
+) -> Result<(Viewer, District), DomainError> {
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
     let (district, person) =
         districts::with_person(store.db(), &credentials.district, &credentials.subject)
@@ -181,7 +188,7 @@ async fn resolve_viewer(
         schools,
         person_id: person,
     };
-    Ok((viewer, district.settings))
+    Ok((viewer, district))
 }
 
 /// Resolver access to the request's state.
@@ -189,6 +196,8 @@ pub(crate) trait RequestContext {
     fn state(&self) -> ApiResult<&RequestState>;
     /// The signed-in viewer, or `UNAUTHENTICATED`.
     fn viewer(&self) -> ApiResult<&Viewer>;
+    /// The signed-in viewer's district.
+    fn district(&self) -> ApiResult<&District>;
     /// The viewer's loads.
     fn loads(&self) -> ApiResult<&std::sync::Arc<Loads>>;
     fn store(&self) -> ApiResult<&Store>;
@@ -210,6 +219,14 @@ impl RequestContext for Context<'_> {
             )),
             Err(error) => Err(to_graphql(error)),
         }
+    }
+
+    fn district(&self) -> ApiResult<&District> {
+        self.viewer()?;
+        self.state()?
+            .district
+            .as_ref()
+            .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
 
     fn loads(&self) -> ApiResult<&std::sync::Arc<Loads>> {

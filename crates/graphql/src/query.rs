@@ -2,7 +2,7 @@
 
 use alliance_domain::ids::{SchoolId, StudentId};
 use alliance_domain::validate;
-use alliance_store::{districts, persons, schools, students};
+use alliance_store::{persons, schools, students};
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::context::RequestContext;
@@ -45,10 +45,7 @@ impl QueryRoot {
             Err(error) => return Err(crate::error::to_graphql(error)),
         };
         let db = state.store.db();
-        let district = districts::by_id(db, viewer.district_id)
-            .await
-            .gql()?
-            .ok_or_else(|| not_found("district"))?;
+        let district = ctx.district()?.clone();
         let person = match viewer.person_id {
             Some(id) => persons::by_ids(db, viewer.district_id, &[id])
                 .await

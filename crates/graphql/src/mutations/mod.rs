@@ -88,7 +88,7 @@ pub(crate) fn finish<T>(
 
 /// The alliance `id` of the viewer's district, with the viewer's active membership in
 /// it (if any); nothing is authorized yet.
-async fn alliance_and_membership(
+pub(crate) async fn alliance_and_membership(
     ctx: &Context<'_>,
     viewer: &Viewer,
     id: AllianceId,
@@ -137,14 +137,25 @@ pub(crate) async fn alliance_for_family_words(
     speaker: MemberId,
 ) -> Result<(Alliance, Option<AllianceMember>), DomainError> {
     let (alliance, membership) = alliance_and_membership(ctx, viewer, id).await?;
+    allowed_family_words(viewer, &alliance, &membership, speaker)?;
+    Ok((alliance, membership))
+}
+
+/// Whether the viewer (whose active membership in `alliance` is `membership`) may record
+/// `speaker`'s words or answers there.
+pub(crate) fn allowed_family_words(
+    viewer: &Viewer,
+    alliance: &Alliance,
+    membership: &Option<AllianceMember>,
+    speaker: MemberId,
+) -> Result<(), DomainError> {
     let target = WriteTarget::FamilyWords {
         school_id: alliance.school_id,
-        viewer_on_team: on_team(&membership),
+        viewer_on_team: on_team(membership),
         viewer_member: membership.as_ref().map(|m| m.id),
         speaker,
     };
-    authorize_write(viewer, target)?;
-    Ok((alliance, membership))
+    authorize_write(viewer, target)
 }
 
 /// What a write says about a record it cannot find in the viewer's district. Only a
@@ -206,4 +217,12 @@ pub(crate) fn input_instant(
 pub(crate) fn store<'a>(ctx: &'a Context<'_>) -> Result<&'a alliance_store::Store, DomainError> {
     ctx.store()
         .map_err(|_| DomainError::Unexpected("no store".into()))
+}
+
+/// The viewer's district, as read when the request began.
+pub(crate) fn district<'a>(
+    ctx: &'a Context<'_>,
+) -> Result<&'a alliance_domain::model::District, DomainError> {
+    ctx.district()
+        .map_err(|_| DomainError::Unexpected("no district".into()))
 }

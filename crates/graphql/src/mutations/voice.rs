@@ -9,13 +9,14 @@ use alliance_domain::values::{self, AuditAction, FeedbackStatus};
 use alliance_store::feedback::NewResponse;
 use alliance_store::voice::NewVoice;
 use alliance_store::{
-    acceptances, communications, districts, feedback as feedback_repo, goals, persons, voice,
+    acceptances, alliances, communications, feedback as feedback_repo, persons, voice,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::checks::{active_member, goals_of};
 use super::{
-    UserError, alliance_for_family_words, commit, finish, input_id, input_instant, missing, store,
+    UserError, alliance_and_membership, alliance_for_family_words, allowed_family_words, commit,
+    district, finish, input_id, input_instant, missing, store,
 };
 use crate::context::RequestContext;
 use crate::error::ApiResult;
@@ -226,11 +227,15 @@ impl VoiceMutations {
                 "memberId",
                 &input.member_id,
             )?);
-            let goal = goals::in_district(store(ctx)?.db(), viewer.district_id, goal_id)
-                .await?
-                .ok_or_else(|| missing(viewer, "goal"))?;
-            let (alliance, _) =
-                alliance_for_family_words(ctx, viewer, goal.alliance_id, member_id).await?;
+            let (goal, (alliance, membership)) = alliances::goal_for_write(
+                store(ctx)?.db(),
+                viewer.district_id,
+                goal_id,
+                viewer.person_id,
+            )
+            .await?
+            .ok_or_else(|| missing(viewer, "goal"))?;
+            allowed_family_words(viewer, &alliance, &membership, member_id)?;
             let member = active_member(ctx, &alliance, "memberId", &input.member_id).await?;
             let comment = validate::optional_text("comment", input.comment.as_deref(), MAX_TEXT)?;
             let tx = store(ctx)?.begin().await?;
@@ -280,30 +285,14 @@ impl VoiceMutations {
                 .await?
                 .pop()
                 .ok_or_else(|| missing(viewer, "communication"))?;
-            let membership = match viewer.person_id {
-                Some(person) => {
-                    alliance_store::members::active_membership(
-                        db,
-                        communication.alliance_id,
-                        person,
-                    )
-                    .await?
-                }
-                None => None,
-            };
+            let (alliance, membership) =
+                alliance_and_membership(ctx, viewer, communication.alliance_id).await?;
             let member = membership.filter(|m| m.role.is_family()).ok_or_else(|| {
                 DomainError::forbidden(
                     "replies come from the student or a caregiver of the alliance",
                 )
             })?;
             let words = validate::own_words("words", &input.words)?;
-            let alliance = alliance_store::alliances::in_district(
-                db,
-                viewer.district_id,
-                communication.alliance_id,
-            )
-            .await?
-            .ok_or_else(|| missing(viewer, "alliance"))?;
             let tx = store(ctx)?.begin().await?;
             let reply = communications::reply(&tx, communication.id, member.id, words).await?;
             commit(
@@ -386,19 +375,15 @@ impl VoiceMutations {
                 None => feedback::language_for(Some(&request.language)).to_owned(),
             };
             let comment = validate::optional_text("comment", input.comment.as_deref(), MAX_TEXT)?;
-            let settings = districts::by_id(db, viewer.district_id)
-                .await?
-                .map(|d| d.settings)
-                .unwrap_or_default();
+            let settings = &district(ctx)?.settings;
             let previous = feedback_repo::previous_total(db, request.member_id).await?;
-            let reasons = feedback::concerns(&scores, previous, &settings)
+            let reasons = feedback::concerns(&scores, previous, settings)
                 .iter()
                 .map(|r| r.describe())
                 .collect();
-            let alliance =
-                alliance_store::alliances::in_district(db, viewer.district_id, request.alliance_id)
-                    .await?
-                    .ok_or_else(|| missing(viewer, "alliance"))?;
+            let alliance = alliances::in_district(db, viewer.district_id, request.alliance_id)
+                .await?
+                .ok_or_else(|| missing(viewer, "alliance"))?;
             let tx = store(ctx)?.begin().await?;
             let response = feedback_repo::submit(
                 &tx,
