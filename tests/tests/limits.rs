@@ -1,7 +1,7 @@
 //! Query abuse: depth, cost, aliases, root fields, batching, the time limit and the
 //! per-subject rate limit, each exceeded over HTTP against the real server.
 
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::{Duration, Instant};
 
 use alliance_graphql::Limits;
@@ -369,7 +369,7 @@ async fn requests_past_the_running_limit_wait_their_turn_and_are_all_answered() 
     let app = spawn_app_with(
         Limits::default(),
         HttpLimits {
-            max_running: 1,
+            max_running: NonZeroUsize::new(1).expect("one"),
             max_batch: 3,
             ..HttpLimits::default()
         },
@@ -426,7 +426,7 @@ async fn without_a_tight_limit_requests_run_side_by_side() {
     let app = spawn_app_with(
         Limits::default(),
         HttpLimits {
-            max_running: 64,
+            max_running: NonZeroUsize::new(64).expect("64"),
             ..HttpLimits::default()
         },
     )

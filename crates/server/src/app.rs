@@ -57,10 +57,10 @@ struct AppState {
     verifier: Verifier,
     limiter: SubjectLimiter,
     http: HttpLimits,
-    /// A turn to run: `http.max_running` of them.
+    /// A turn to run: `http.max_running` of them (those taken are the requests running).
     turns: tokio::sync::Semaphore,
-    /// GraphQL requests running now, and the most that ever ran at once.
-    running: Running,
+    /// The most GraphQL requests that have run at once.
+    running_peak: AtomicUsize,
     /// GraphQL requests answered (each operation of a batch counts).
     requests: std::sync::atomic::AtomicU64,
 }
@@ -98,13 +98,8 @@ impl Application {
             verifier: settings.verifier,
             limiter: SubjectLimiter::new(settings.http.rate),
             http: settings.http,
-            turns: tokio::sync::Semaphore::new(
-                settings
-                    .http
-                    .max_running
-                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
-            ),
-            running: Running::default(),
+            turns: tokio::sync::Semaphore::new(turns(&settings.http)),
+            running_peak: AtomicUsize::new(0),
             requests: std::sync::atomic::AtomicU64::new(0),
         });
         let grace = settings.http.request_timeout + std::time::Duration::from_secs(5);
@@ -184,29 +179,17 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// How many GraphQL requests run at once.
-#[derive(Default)]
-struct Running {
-    now: AtomicUsize,
-    peak: AtomicUsize,
+/// How many turns to run there are.
+fn turns(http: &HttpLimits) -> usize {
+    http.max_running
+        .get()
+        .min(tokio::sync::Semaphore::MAX_PERMITS)
 }
 
-impl Running {
-    /// Counts a request as running until the returned guard is dropped (answered, or cut
-    /// off at the time limit).
-    fn start(&self) -> RunningGuard<'_> {
-        let now = self.now.fetch_add(1, Ordering::AcqRel) + 1;
-        self.peak.fetch_max(now, Ordering::AcqRel);
-        RunningGuard(self)
-    }
-}
-
-/// A request counted as running.
-struct RunningGuard<'a>(&'a Running);
-
-impl Drop for RunningGuard<'_> {
-    fn drop(&mut self) {
-        self.0.now.fetch_sub(1, Ordering::AcqRel);
+impl AppState {
+    /// GraphQL requests running now: the turns taken.
+    fn running(&self) -> usize {
+        turns(&self.http) - self.turns.available_permits()
     }
 }
 
@@ -215,8 +198,8 @@ impl Drop for RunningGuard<'_> {
 /// totals.
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let requests = state.requests.load(Ordering::Relaxed);
-    let running = state.running.now.load(Ordering::Acquire);
-    let peak = state.running.peak.load(Ordering::Acquire);
+    let running = state.running();
+    let peak = state.running_peak.load(Ordering::Relaxed);
     let statements = state.store.statement_count();
     let commits = state.store.commit_count();
     let body = format!(
@@ -471,7 +454,9 @@ async fn respond(
         // Past `max_running`, requests wait here for a turn (the semaphore is first come,
         // first served). The turn is held until the answer is serialized.
         let _turn = state.turns.acquire().await;
-        let _running = state.running.start();
+        state
+            .running_peak
+            .fetch_max(state.running(), Ordering::Relaxed);
         let response = work.await;
         let answered = match &response {
             async_graphql::BatchResponse::Single(_) => 1,

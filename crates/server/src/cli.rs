@@ -1,7 +1,7 @@
 //! The command line: `serve`, `migrate`, `seed`, `district create`, `token`, `schema`.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -111,8 +111,8 @@ struct LimitArgs {
     max_batch: usize,
     /// Most GraphQL requests run at once (default: four per core); the rest wait their
     /// turn within their time limit.
-    #[arg(long, env = "ALLIANCE_MAX_RUNNING", default_value_t = HttpLimits::default_max_running(), value_parser = at_least_one)]
-    max_running: usize,
+    #[arg(long, env = "ALLIANCE_MAX_RUNNING", default_value_t = HttpLimits::default_max_running())]
+    max_running: NonZeroUsize,
     /// Longest a request may run (`15s`, `500ms`).
     #[arg(long, env = "ALLIANCE_REQUEST_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
     request_timeout: Duration,
@@ -122,15 +122,6 @@ struct LimitArgs {
     /// Requests per second one subject may make once its burst is spent.
     #[arg(long, env = "ALLIANCE_RATE_LIMIT_PER_SECOND", default_value_t = RateLimit::default().per_second)]
     rate_limit_per_second: NonZeroU32,
-}
-
-/// A count that must be at least 1.
-fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(error) => Err(error.to_string()),
-    }
 }
 
 impl LimitArgs {

@@ -1,7 +1,7 @@
 //! Limits on what one caller may ask of the service over HTTP: a rate per subject, a
 //! time per request, and how many operations one request may batch.
 
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
@@ -19,14 +19,16 @@ pub struct HttpLimits {
     /// Most GraphQL requests run at once; the rest wait their turn, in order of arrival,
     /// within their time limit. What a request holds while it runs (its rows, its answer)
     /// is then bounded by this, not by how many clients are connected.
-    pub max_running: usize,
+    pub max_running: NonZeroUsize,
 }
 
 impl HttpLimits {
     /// Four requests per core: enough to keep the cores busy while others wait on the
     /// database.
-    pub fn default_max_running() -> usize {
-        std::thread::available_parallelism().map_or(1, |n| n.get()) * 4
+    pub fn default_max_running() -> NonZeroUsize {
+        const PER_CORE: NonZeroUsize = NonZeroUsize::new(4).expect("four");
+        std::thread::available_parallelism()
+            .map_or(PER_CORE, |cores| cores.saturating_mul(PER_CORE))
     }
 }
 

@@ -8,7 +8,7 @@ use alliance_domain::ids::{
 use alliance_domain::model::{FeedbackRequest, FeedbackResponse};
 use alliance_domain::values::FeedbackAudience;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Set,
@@ -16,8 +16,9 @@ use sea_orm::{
 use tracing::instrument;
 
 use crate::convert::parse;
-use crate::entities::{feedback_request, feedback_response, next_step_citation};
+use crate::entities::{feedback_request, feedback_response};
 use crate::error::{IntoDomain, StoreResult};
+use crate::next_steps;
 use crate::scope;
 
 /// A check-in to ask.
@@ -212,20 +213,8 @@ pub async fn responses_with_citations_for_alliances(
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(FeedbackResponse, bool)>> {
     const CITED: &str = "cited_by_next_step";
-    let citing = Query::select()
-        .expr(Expr::cust("1"))
-        .from(next_step_citation::Entity)
-        .and_where(next_step_citation::Column::RecordType.eq("FEEDBACK_RESPONSE"))
-        .and_where(
-            Expr::col((
-                next_step_citation::Entity,
-                next_step_citation::Column::RecordId,
-            ))
-            .equals((feedback_response::Entity, feedback_response::Column::Id)),
-        )
-        .to_owned();
     let statement = feedback_response::Entity::find()
-        .expr_as(Expr::exists(citing), CITED)
+        .expr_as(Expr::exists(next_steps::citing_the_response()), CITED)
         .filter(feedback_response::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_desc(feedback_response::Column::SubmittedAt)
         .order_by_desc(feedback_response::Column::Id)

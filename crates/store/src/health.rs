@@ -15,7 +15,7 @@ use tracing::instrument;
 
 use crate::entities::{
     alliance, communication, feedback_request, feedback_response, goal, goal_acceptance, member,
-    next_step, next_step_citation, progress_entry, reflection,
+    next_step, progress_entry, reflection,
 };
 use crate::error::{IntoDomain, StoreResult};
 use crate::scope;
@@ -116,26 +116,7 @@ pub async fn facts(
         ))
         .eq(true),
     )
-    .and_where(Expr::not_exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(next_step_citation::Entity)
-            .and_where(
-                Expr::col((
-                    next_step_citation::Entity,
-                    next_step_citation::Column::RecordType,
-                ))
-                .eq("FEEDBACK_RESPONSE"),
-            )
-            .and_where(
-                Expr::col((
-                    next_step_citation::Entity,
-                    next_step_citation::Column::RecordId,
-                ))
-                .equals((feedback_response::Entity, feedback_response::Column::Id)),
-            )
-            .to_owned(),
-    ))
+    .and_where(Expr::not_exists(crate::next_steps::citing_the_response()))
     .to_owned();
     let overdue_next_steps = of_alliance(
         Expr::cust("COUNT(*)"),

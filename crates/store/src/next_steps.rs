@@ -9,15 +9,39 @@ use alliance_domain::ids::{AllianceId, DistrictId, FeedbackResponseId, MemberId,
 use alliance_domain::model::{NextStep, RecordRef};
 use alliance_domain::values::{NextStepStatus, Visibility};
 use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use tracing::instrument;
 
 use crate::convert::parse;
-use crate::entities::{next_step, next_step_citation};
+use crate::entities::{feedback_response, next_step, next_step_citation};
 use crate::error::{IntoDomain, StoreResult};
 use crate::scope;
+
+/// `SELECT 1 FROM next_step_citations WHERE …` citing the `feedback_responses` row of
+/// the statement around it: with `EXISTS`, whether a next step answers that response.
+pub(crate) fn citing_the_response() -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(next_step_citation::Entity)
+        .and_where(
+            Expr::col((
+                next_step_citation::Entity,
+                next_step_citation::Column::RecordType,
+            ))
+            .eq("FEEDBACK_RESPONSE"),
+        )
+        .and_where(
+            Expr::col((
+                next_step_citation::Entity,
+                next_step_citation::Column::RecordId,
+            ))
+            .equals((feedback_response::Entity, feedback_response::Column::Id)),
+        )
+        .to_owned()
+}
 
 /// A next step to record.
 #[derive(Clone, Debug)]
