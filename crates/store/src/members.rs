@@ -108,23 +108,6 @@ pub async fn in_district(
     row.map(convert::member).transpose()
 }
 
-/// `person`'s active membership in `alliance`, if they have one.
-#[instrument(skip(db))]
-pub async fn active_membership(
-    db: &impl ConnectionTrait,
-    alliance: AllianceId,
-    person: PersonId,
-) -> StoreResult<Option<AllianceMember>> {
-    let row = member::Entity::find()
-        .filter(member::Column::AllianceId.eq(alliance.0))
-        .filter(member::Column::PersonId.eq(person.0))
-        .filter(member::Column::LeftAt.is_null())
-        .one(db)
-        .await
-        .domain()?;
-    row.map(convert::member).transpose()
-}
-
 /// Whether `person` is an active member of `alliance`.
 #[instrument(skip(db))]
 pub async fn is_active(
