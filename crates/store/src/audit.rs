@@ -5,17 +5,17 @@ use alliance_domain::access::ReadScope;
 use alliance_domain::ids::StudentId;
 use alliance_domain::model::AuditEvent;
 use alliance_domain::values::AuditAction;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, Query, WithClause};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{alliance, audit_event};
 use crate::error::{IntoDomain, StoreResult};
 use crate::scope::in_team_reach;
-use crate::{Page, convert};
+use crate::{Page, Store, convert};
 
 /// Rows per INSERT: 11 columns each, within SQLite's 32,766 bound parameters.
 const ROWS_PER_INSERT: usize = 2_000;
@@ -97,6 +97,45 @@ pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreRe
     if events.is_empty() {
         return Ok(());
     }
+    let statement = db.get_database_backend().build(&insert(events));
+    db.execute_raw(statement).await.domain()?;
+    Ok(())
+}
+
+/// Writes a new row (`row`, an INSERT) and the audit event about it together: both are
+/// kept or neither. On PostgreSQL that is one statement, the event's INSERT a
+/// data-modifying `WITH` of the row's, which commits by itself: one round trip where a
+/// transaction takes four. On SQLite, a write transaction (a turn, committed with the
+/// others of its group).
+pub(crate) async fn insert_with_event(
+    store: &Store,
+    row: InsertStatement,
+    event: &AuditEvent,
+) -> StoreResult<()> {
+    let events = std::slice::from_ref(event);
+    if store.db.get_database_backend() == DbBackend::Postgres {
+        let with = WithClause::new()
+            .cte(
+                CommonTableExpression::new()
+                    .table_name(Alias::new("audit_event"))
+                    .query(insert(events))
+                    .to_owned(),
+            )
+            .to_owned()
+            .query(row);
+        let statement = store.db.get_database_backend().build(&with);
+        store.db.execute_raw(statement).await.domain()?;
+        return Ok(());
+    }
+    let tx = store.begin().await?;
+    let statement = tx.get_database_backend().build(&row);
+    tx.execute_raw(statement).await.domain()?;
+    record(&tx, events).await?;
+    crate::commit(tx).await
+}
+
+/// The INSERT of `events` (not empty).
+fn insert(events: &[AuditEvent]) -> InsertStatement {
     let rows = events.iter().map(|e| audit_event::ActiveModel {
         id: Set(e.id.0),
         district_id: Set(e.district_id.0),
@@ -110,11 +149,7 @@ pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreRe
         request_id: Set(e.request_id.clone()),
         operation_name: Set(e.operation_name.clone()),
     });
-    audit_event::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await
-        .domain()?;
-    Ok(())
+    audit_event::Entity::insert_many(rows).into_query()
 }
 
 /// A page of the events about one student that `scope` may see, newest first, and how

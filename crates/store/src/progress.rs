@@ -4,20 +4,20 @@ use std::collections::HashMap;
 
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{GoalId, PersonId, ProgressEntryId};
-use alliance_domain::model::ProgressEntry;
+use alliance_domain::model::{AuditEvent, ProgressEntry};
 use alliance_domain::progress::Observation;
 use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use tracing::instrument;
 
 use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
-use crate::{convert, joined, scope};
+use crate::{Store, audit, convert, joined, scope};
 
 /// An observation to record.
 #[derive(Clone, Debug)]
@@ -34,21 +34,44 @@ pub struct NewProgress {
 /// Records an observation.
 #[instrument(skip(db, new), fields(goal = %new.goal_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<ProgressEntry> {
-    let row = progress_entry::ActiveModel {
-        id: Set(ProgressEntryId::new().0),
-        goal_id: Set(new.goal_id.0),
-        observed_at: Set(new.observed_at),
-        recorded_by: Set(new.recorded_by.map(|p| p.0)),
-        recorded_by_subject: Set(new.recorded_by_subject),
-        value: Set(new.value),
-        note: Set(new.note),
-        source: Set(new.source.as_str().to_owned()),
-        created_at: Set(crate::now()),
-    }
-    .insert(db)
-    .await
-    .domain()?;
+    let row = row(new)
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .domain()?;
     convert::progress_entry(row)
+}
+
+/// Records an observation and the audit event `event` makes of its id, together:
+/// both are kept or neither (see [`audit::insert_with_event`]).
+#[instrument(skip(store, new, event), fields(goal = %new.goal_id))]
+pub async fn record(
+    store: &Store,
+    new: NewProgress,
+    event: impl FnOnce(ProgressEntryId) -> AuditEvent,
+) -> StoreResult<ProgressEntry> {
+    let row = row(new);
+    let event = event(ProgressEntryId(row.id));
+    let insert =
+        progress_entry::Entity::insert(row.clone().into_active_model().reset_all()).into_query();
+    audit::insert_with_event(store, insert, &event).await?;
+    convert::progress_entry(row)
+}
+
+/// The row of a new observation, as it is written (and read back).
+fn row(new: NewProgress) -> progress_entry::Model {
+    progress_entry::Model {
+        id: ProgressEntryId::new().0,
+        goal_id: new.goal_id.0,
+        observed_at: new.observed_at,
+        recorded_by: new.recorded_by.map(|p| p.0),
+        recorded_by_subject: new.recorded_by_subject,
+        value: new.value,
+        note: new.note,
+        source: new.source.as_str().to_owned(),
+        created_at: crate::now(),
+    }
 }
 
 /// The newest `take` entries of each goal among `ids`, newest first, in one statement.

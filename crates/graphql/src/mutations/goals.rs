@@ -13,8 +13,8 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Duration;
 
 use super::{
-    UserError, allowed_to_change, commit, finish, input_id, input_instant, missing, store,
-    writable_alliance,
+    UserError, allowed_to_change, audit_event, changed, commit, finish, input_id, input_instant,
+    missing, store, writable_alliance,
 };
 use crate::context::RequestContext;
 use crate::error::ApiResult;
@@ -292,32 +292,26 @@ impl GoalMutations {
                     "must not be more than a day in the future",
                 ));
             }
-            let tx = store(ctx)?.begin().await?;
-            let entry = progress::create(
-                &tx,
-                NewProgress {
-                    goal_id: goal.id,
-                    observed_at,
-                    recorded_by: viewer.person_id,
-                    recorded_by_subject: viewer.subject.clone(),
-                    value,
-                    note,
-                    source: input
-                        .source
-                        .map_or(values::ProgressSource::TeamObservation, Into::into),
-                },
-            )
-            .await?;
-            commit(
+            let new = NewProgress {
+                goal_id: goal.id,
+                observed_at,
+                recorded_by: viewer.person_id,
+                recorded_by_subject: viewer.subject.clone(),
+                value,
+                note,
+                source: input
+                    .source
+                    .map_or(values::ProgressSource::TeamObservation, Into::into),
+            };
+            let event = audit_event(
                 ctx,
                 viewer,
-                tx,
                 AuditAction::Create,
                 "ProgressEntry",
-                entry.id.0,
                 Some(alliance.student_id),
-            )
-            .await?;
+            )?;
+            let entry = progress::record(store(ctx)?, new, |id| event(id.0)).await?;
+            changed(ctx);
             Ok((ProgressEntry(entry), Goal(goal)))
         }
         .await;

@@ -12,7 +12,7 @@ mod voice;
 use alliance_domain::DomainError;
 use alliance_domain::access::{Viewer, WriteTarget, authorize_write};
 use alliance_domain::ids::{AllianceId, MemberId, StudentId};
-use alliance_domain::model::{Alliance, AllianceMember};
+use alliance_domain::model::{Alliance, AllianceMember, AuditEvent};
 use alliance_domain::validate;
 use alliance_domain::values::{AuditAction, Role};
 use alliance_store::{Tx, alliances as alliance_repo, audit};
@@ -180,18 +180,34 @@ pub(crate) async fn commit(
     id: Uuid,
     student: Option<StudentId>,
 ) -> Result<(), DomainError> {
+    let event = audit_event(ctx, viewer, action, kind, student)?(id);
+    audit::record(&tx, &[event]).await?;
+    alliance_store::commit(tx).await?;
+    changed(ctx);
+    Ok(())
+}
+
+/// The audit event of `viewer`'s `action` on a record of GraphQL type `kind`, made once
+/// the record's id is known.
+pub(crate) fn audit_event<'a>(
+    ctx: &'a Context<'_>,
+    viewer: &'a Viewer,
+    action: AuditAction,
+    kind: &'static str,
+    student: Option<StudentId>,
+) -> Result<impl FnOnce(Uuid) -> AuditEvent + 'a, DomainError> {
     let state = ctx
         .state()
         .map_err(|_| DomainError::Unexpected("no request state".into()))?;
-    let event = state.event(viewer, action, kind, Some(ids::encode(kind, id).0), student);
-    audit::record(&tx, &[event]).await?;
-    alliance_store::commit(tx).await?;
-    // What this request loaded before the change is stale now: later reads in the same
-    // document (a payload, the next mutation) go to the database.
+    Ok(move |id| state.event(viewer, action, kind, Some(ids::encode(kind, id).0), student))
+}
+
+/// After a change: what this request loaded before it is stale now, so later reads in
+/// the same document (a payload, the next mutation) go to the database.
+pub(crate) fn changed(ctx: &Context<'_>) {
     if let Ok(loads) = ctx.loads() {
         loads.forget();
     }
-    Ok(())
 }
 
 /// The date in input `field`, if given, within the years a record may name.
