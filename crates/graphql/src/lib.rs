@@ -2,6 +2,7 @@
 //! control every resolver goes through.
 
 mod context;
+mod documents;
 mod error;
 mod ids;
 pub mod limits;
@@ -30,6 +31,8 @@ pub struct AppSchema {
     /// The schema's types, for the walk.
     registry: async_graphql::registry::Registry,
     limits: limits::QueryLimits,
+    /// Recent requests' parsed documents.
+    documents: documents::Documents,
 }
 
 impl AppSchema {
@@ -86,6 +89,7 @@ pub fn build_schema(limits: Limits) -> AppSchema {
             root_fields: limits.root_fields,
             nesting: limits.depth * 4,
         },
+        documents: documents::Documents::default(),
     }
 }
 
@@ -104,8 +108,11 @@ pub async fn execute(
     auth: Authentication,
     request_id: String,
 ) -> async_graphql::Response {
-    // Parsed once: the executor takes the parsed document from the request.
-    let checked = async_graphql::parser::parse_query(&request.query)
+    // Parsed once (or taken from those parsed before): the executor takes the parsed
+    // document from the request.
+    let checked = schema
+        .documents
+        .parse(&request.query)
         .map_err(ServerError::from)
         .and_then(|document| {
             limits::check(
