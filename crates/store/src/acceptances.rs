@@ -25,7 +25,7 @@ fn convert(m: goal_acceptance::Model) -> StoreResult<GoalAcceptance> {
 
 /// Records `member`'s answer on `goal`, replacing an earlier one (the audit log keeps
 /// the history).
-#[instrument(skip(db, comment))]
+#[instrument(level = "debug", skip(db, comment))]
 pub async fn set(
     db: &impl ConnectionTrait,
     goal: GoalId,
@@ -73,7 +73,7 @@ pub async fn set(
 }
 
 /// The recorded answers on each goal among `ids`.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_goals(
     db: &impl ConnectionTrait,
     ids: &[GoalId],

@@ -40,7 +40,7 @@ async fn load(
 }
 
 /// The alliances among `ids` that `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -53,7 +53,7 @@ pub async fn by_ids(
 }
 
 /// Every alliance of the students among `students` that `scope` reaches, oldest first.
-#[instrument(skip(db, students), fields(count = students.len()))]
+#[instrument(level = "debug", skip(db, students), fields(count = students.len()))]
 pub async fn for_students(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -66,7 +66,7 @@ pub async fn for_students(
 }
 
 /// The alliances that are not closed and that `scope` reaches, optionally of one school.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn open_in_scope(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -83,7 +83,7 @@ pub async fn open_in_scope(
 
 /// An alliance of the district whether or not the viewer may read it, for deciding
 /// whether a change to it is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn in_district(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -96,7 +96,7 @@ pub async fn in_district(
 
 /// Opens an alliance for a student, recording its first phase. A student with an
 /// alliance that is not closed cannot have a second one.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn create(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -123,7 +123,7 @@ pub async fn create(
 }
 
 /// Moves an alliance to `phase` (recording the change when it is one) and `status`.
-#[instrument(skip(db, current))]
+#[instrument(level = "debug", skip(db, current))]
 pub async fn change(
     db: &impl ConnectionTrait,
     current: &Alliance,
@@ -184,7 +184,7 @@ async fn record_phase(
 }
 
 /// The phase history of each alliance among `ids`, oldest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn phase_history(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -251,7 +251,7 @@ fn read_for_write(row: &QueryResult) -> StoreResult<ForWrite> {
 
 /// The alliance `id` of `district`, whoever asks, with `person`'s active membership in
 /// it: in one statement, for deciding whether a write is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn for_write(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -271,7 +271,7 @@ pub async fn for_write(
 
 /// The goal `id` of `district`, whoever asks, with its alliance and `person`'s active
 /// membership there: in one statement, for deciding whether a write is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn goal_for_write(
     db: &impl ConnectionTrait,
     district: DistrictId,

@@ -92,7 +92,7 @@ async fn commit(writes: &crate::writes::Writes, events: &[AuditEvent]) -> StoreR
 }
 
 /// Appends `events` in one statement.
-#[instrument(skip(db, events), fields(count = events.len()))]
+#[instrument(level = "debug", skip(db, events), fields(count = events.len()))]
 pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreResult<()> {
     if events.is_empty() {
         return Ok(());
@@ -156,7 +156,7 @@ fn insert(events: &[AuditEvent]) -> InsertStatement {
 /// many there are. Every read is shown (who accessed the record is what a family may
 /// always know); changes only to viewers on the student's school team, since a change
 /// event names a record (a team-only note) the family may not know of.
-#[instrument(skip(db, scope, page))]
+#[instrument(level = "debug", skip(db, scope, page))]
 pub async fn for_student(
     db: &impl ConnectionTrait,
     scope: &ReadScope,

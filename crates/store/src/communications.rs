@@ -37,7 +37,7 @@ pub struct NewCommunication {
 }
 
 /// Logs a communication with its recipients and, for a data share, what was shared.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(
     db: &impl ConnectionTrait,
     new: NewCommunication,
@@ -154,7 +154,7 @@ async fn complete(
 }
 
 /// The communications of each alliance among `ids` the viewer may read, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -176,7 +176,7 @@ pub async fn for_alliances(
 }
 
 /// The communications among `ids` the viewer may read.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -216,7 +216,7 @@ pub async fn in_district(
 }
 
 /// Records a family member's reply.
-#[instrument(skip(db, words))]
+#[instrument(level = "debug", skip(db, words))]
 pub async fn reply(
     db: &impl ConnectionTrait,
     communication: CommunicationId,
@@ -247,7 +247,7 @@ fn convert_reply(m: communication_reply::Model) -> Reply {
 }
 
 /// The replies to each communication among `ids`, oldest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn replies(
     db: &impl ConnectionTrait,
     ids: &[CommunicationId],

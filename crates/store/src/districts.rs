@@ -14,7 +14,7 @@ use crate::entities::{district, person};
 use crate::error::{IntoDomain, StoreResult};
 
 /// The district whose tokens carry `slug`.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<Option<District>> {
     let row = district::Entity::find()
         .filter(district::Column::Slug.eq(slug))
@@ -26,7 +26,7 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<Optio
 
 /// The district whose tokens carry `slug`, with the id of its person whose token
 /// subject is `subject`, if there is one: who a request is, in one statement.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn with_person(
     db: &impl ConnectionTrait,
     slug: &str,
@@ -55,7 +55,7 @@ pub async fn with_person(
 }
 
 /// The district with `id`.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn by_id(db: &impl ConnectionTrait, id: DistrictId) -> StoreResult<Option<District>> {
     Ok(district::Entity::find_by_id(id.0)
         .one(db)
@@ -65,7 +65,7 @@ pub async fn by_id(db: &impl ConnectionTrait, id: DistrictId) -> StoreResult<Opt
 }
 
 /// Creates a district with the default settings; a taken slug is a conflict.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn create(db: &impl ConnectionTrait, slug: &str, name: &str) -> StoreResult<District> {
     let settings = DistrictSettings::default();
     let now = crate::now();

@@ -67,7 +67,7 @@ fn convert_response(m: feedback_response::Model) -> FeedbackResponse {
 }
 
 /// Asks a member for a check-in.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn request(db: &impl ConnectionTrait, new: NewRequest) -> StoreResult<FeedbackRequest> {
     let row = feedback_request::ActiveModel {
         id: Set(FeedbackRequestId::new().0),
@@ -87,7 +87,7 @@ pub async fn request(db: &impl ConnectionTrait, new: NewRequest) -> StoreResult<
 }
 
 /// The requests of each alliance among `ids`, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn requests_for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -144,7 +144,7 @@ pub struct NewResponse {
 
 /// Answers `request`, once: the request is marked answered in the same statement that
 /// checks it was not, so two answers racing cannot both be kept.
-#[instrument(skip(db, request, answer), fields(request = %request.id))]
+#[instrument(level = "debug", skip(db, request, answer), fields(request = %request.id))]
 pub async fn submit(
     db: &impl ConnectionTrait,
     request: &FeedbackRequest,
@@ -190,7 +190,7 @@ pub async fn submit(
 }
 
 /// The answers of each alliance among `ids`, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn responses_for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -207,7 +207,7 @@ pub async fn responses_for_alliances(
 
 /// The answers to each alliance among `ids`, newest first, each with whether a next
 /// step cites it (a concern a next step answers is no longer open).
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn responses_with_citations_for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -232,7 +232,7 @@ pub async fn responses_with_citations_for_alliances(
 }
 
 /// The answers among `ids` in alliances `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn responses_by_ids(
     db: &impl ConnectionTrait,
     scope: &alliance_domain::access::ReadScope,

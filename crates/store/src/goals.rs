@@ -29,7 +29,7 @@ pub struct NewGoal {
 }
 
 /// The goals of each alliance among `ids`, by priority then age.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -46,7 +46,7 @@ pub async fn for_alliances(
 }
 
 /// The goals among `ids` whose alliances `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -63,7 +63,7 @@ pub async fn by_ids(
 
 /// A goal of the district whether or not the viewer may read it, for deciding whether
 /// a change to it is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn in_district(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -87,7 +87,7 @@ fn measure_columns(model: &mut goal::ActiveModel, measure: Option<&Measure>) {
 }
 
 /// Sets a goal at version 1.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewGoal) -> StoreResult<Goal> {
     let now = crate::now();
     let mut model = goal::ActiveModel {
@@ -135,7 +135,7 @@ fn snapshot(goal: &Goal) -> Map<String, Value> {
 /// Replaces `current` by `changed` if the stored goal is still at `expected_version`,
 /// keeping what changed (before and after) as a revision. A stale version is a conflict;
 /// a change that changes nothing leaves the goal and its version as they were.
-#[instrument(skip(db, current, changed), fields(goal = %current.id))]
+#[instrument(level = "debug", skip(db, current, changed), fields(goal = %current.id))]
 pub async fn update(
     db: &impl ConnectionTrait,
     current: &Goal,
@@ -212,7 +212,7 @@ fn stale(seen: i32) -> DomainError {
 }
 
 /// The revisions of each goal among `ids`, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn revisions(
     db: &impl ConnectionTrait,
     ids: &[GoalId],

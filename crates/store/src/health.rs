@@ -69,7 +69,7 @@ fn active_goals_without(missing: SelectStatement) -> SelectStatement {
 /// count as without recent progress when nothing was observed within
 /// `progress_window_days`. One statement: each fact is a subquery on the alliance's own
 /// rows (found through their `alliance_id` indexes), never a scan of a whole table.
-#[instrument(skip(db, scope, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, scope, ids), fields(count = ids.len()))]
 pub async fn facts(
     db: &impl ConnectionTrait,
     scope: &ReadScope,

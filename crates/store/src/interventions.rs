@@ -58,7 +58,7 @@ fn convert(m: intervention::Model, goals: Vec<GoalId>) -> StoreResult<Interventi
 }
 
 /// Plans an intervention, recording its first status with `reason`.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(
     db: &impl ConnectionTrait,
     new: NewIntervention,
@@ -123,7 +123,7 @@ async fn record_change(
 
 /// Moves an intervention from the status the caller saw to `to`, keeping the change and
 /// its reason. A change that raced another is a conflict.
-#[instrument(skip(db, current, reason), fields(intervention = %current.id))]
+#[instrument(level = "debug", skip(db, current, reason), fields(intervention = %current.id))]
 pub async fn change_status(
     db: &impl ConnectionTrait,
     current: &Intervention,
@@ -180,7 +180,7 @@ async fn with_goals(
 }
 
 /// The interventions of each alliance among `ids`, oldest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -216,7 +216,7 @@ pub async fn in_district(
 }
 
 /// The status history of each intervention among `ids`, oldest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn changes(
     db: &impl ConnectionTrait,
     ids: &[InterventionId],

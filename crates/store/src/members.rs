@@ -27,7 +27,7 @@ pub struct NewMember {
 }
 
 /// The members, past and present, of each alliance among `ids`, in order of joining.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
@@ -45,7 +45,7 @@ pub async fn for_alliances(
 /// The members, past and present, of each alliance among `ids` that `scope` reaches, in
 /// order of joining, each with the person they are: whoever may read an alliance may
 /// read its members' directory entries (as `persons::visible` has it).
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn with_persons_for_alliances(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -77,7 +77,7 @@ pub async fn with_persons_for_alliances(
 }
 
 /// The memberships among `ids` in alliances `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -94,7 +94,7 @@ pub async fn by_ids(
 
 /// A membership in the district whether or not the viewer may read it, for deciding
 /// whether a change to it is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn in_district(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -109,7 +109,7 @@ pub async fn in_district(
 }
 
 /// Whether `person` is an active member of `alliance`.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn is_active(
     db: &impl ConnectionTrait,
     alliance: AllianceId,
@@ -126,7 +126,7 @@ pub async fn is_active(
 }
 
 /// Adds a member; a person can be an active member of an alliance only once.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<AllianceMember> {
     let row = member::ActiveModel {
         id: Set(MemberId::new().0),
@@ -148,7 +148,7 @@ pub async fn add(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Allia
 
 /// Marks a member as having left; their history stays. A member who has already left
 /// keeps the time they left, and the call is a conflict.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn remove(db: &impl ConnectionTrait, id: MemberId) -> StoreResult<AllianceMember> {
     let result = member::Entity::update_many()
         .col_expr(member::Column::LeftAt, Expr::value(crate::now()))

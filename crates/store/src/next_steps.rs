@@ -88,7 +88,7 @@ async fn cite(db: &impl ConnectionTrait, id: NextStepId, refs: &[RecordRef]) -> 
 }
 
 /// Records a next step with what informed it.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewNextStep) -> StoreResult<NextStep> {
     let id = NextStepId::new();
     let now = crate::now();
@@ -113,7 +113,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewNextStep) -> StoreResult<
 
 /// Replaces a next step's fields with `changed`'s and adds the citations it does not
 /// have yet (a citation, once made, stays).
-#[instrument(skip(db, current, changed), fields(next_step = %current.id))]
+#[instrument(level = "debug", skip(db, current, changed), fields(next_step = %current.id))]
 pub async fn update(
     db: &impl ConnectionTrait,
     current: &NextStep,
@@ -177,7 +177,7 @@ async fn complete(
 }
 
 /// The next steps of each alliance among `ids` the viewer may read, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -199,7 +199,7 @@ pub async fn for_alliances(
 }
 
 /// The next steps among `ids` the viewer may read.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,

@@ -25,7 +25,7 @@ pub struct NewPerson {
 }
 
 /// The person who signs in as `subject`.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn by_subject(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -41,7 +41,7 @@ pub async fn by_subject(
 }
 
 /// The district's people among `ids`, whoever asks: for existence checks of writes.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -59,7 +59,7 @@ pub async fn by_ids(
 /// The people among `ids` the viewer may read: themselves (`own`), and the members,
 /// past and present, of the alliances `scope` reaches; a district administrator reads
 /// the whole directory.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn visible(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -91,7 +91,7 @@ pub async fn visible(
 }
 
 /// Adds a person; a subject already taken in the district is a conflict.
-#[instrument(skip(db, new), fields(district = %new.district_id))]
+#[instrument(level = "debug", skip(db, new), fields(district = %new.district_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewPerson) -> StoreResult<Person> {
     let now = crate::now();
     let row = person::ActiveModel {

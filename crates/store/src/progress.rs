@@ -32,7 +32,7 @@ pub struct NewProgress {
 }
 
 /// Records an observation.
-#[instrument(skip(db, new), fields(goal = %new.goal_id))]
+#[instrument(level = "debug", skip(db, new), fields(goal = %new.goal_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<ProgressEntry> {
     let row = row(new)
         .into_active_model()
@@ -45,7 +45,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<
 
 /// Records an observation and the audit event `event` makes of its id, together:
 /// both are kept or neither (see [`audit::insert_with_event`]).
-#[instrument(skip(store, new, event), fields(goal = %new.goal_id))]
+#[instrument(level = "debug", skip(store, new, event), fields(goal = %new.goal_id))]
 pub async fn record(
     store: &Store,
     new: NewProgress,
@@ -75,7 +75,7 @@ fn row(new: NewProgress) -> progress_entry::Model {
 }
 
 /// The newest `take` entries of each goal among `ids`, newest first, in one statement.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn newest(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
@@ -110,7 +110,7 @@ pub async fn newest(
 
 /// Every entry of each goal among `ids`, newest first within its goal, in one statement:
 /// what a goal's pages, count and summary are made from.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_goals(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
@@ -155,7 +155,7 @@ pub async fn for_goals(
 }
 
 /// How many entries each goal among `ids` has.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn counts(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
@@ -177,7 +177,7 @@ pub async fn counts(
 }
 
 /// Every observation (time and value) of each goal among `ids`, for summaries.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn observations(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
@@ -200,7 +200,7 @@ pub async fn observations(
 }
 
 /// The entries among `ids` on goals of alliances `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -222,7 +222,7 @@ pub async fn by_ids(
 
 /// Every entry on the goals of each alliance among `ids`, newest first, with the
 /// alliance each belongs to.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[alliance_domain::ids::AllianceId],

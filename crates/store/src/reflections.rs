@@ -33,7 +33,7 @@ pub struct NewReflection {
 }
 
 /// Records a reflection.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewReflection) -> StoreResult<Reflection> {
     let id = ReflectionId::new();
     let row = reflection::ActiveModel {
@@ -144,7 +144,7 @@ async fn complete(
 }
 
 /// The reflections of each alliance among `ids` the viewer may read, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -166,7 +166,7 @@ pub async fn for_alliances(
 }
 
 /// The reflections among `ids` the viewer may read.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,

@@ -13,7 +13,7 @@ use crate::error::{IntoDomain, StoreResult};
 use crate::{Page, convert};
 
 /// A page of the district's schools by name, and how many there are.
-#[instrument(skip(db, page))]
+#[instrument(level = "debug", skip(db, page))]
 pub async fn list(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -34,7 +34,7 @@ pub async fn list(
 }
 
 /// The district's schools among `ids`.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -50,7 +50,7 @@ pub async fn by_ids(
 }
 
 /// Adds a school to the district.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn create(
     db: &impl ConnectionTrait,
     district: DistrictId,

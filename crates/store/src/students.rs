@@ -67,7 +67,7 @@ fn filtered(filter: &StudentFilter) -> Condition {
 
 /// A page of the students in `scope` matching `filter`, by preferred name, and how many
 /// match in all.
-#[instrument(skip(db, page))]
+#[instrument(level = "debug", skip(db, page))]
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -93,7 +93,7 @@ pub async fn list(
 /// The page of students in `scope` matching `filter` (by preferred name) that starts at
 /// `page.offset`, each with their school, and how many match in all: in one statement
 /// (a second counts only when the page is past the end).
-#[instrument(skip(db, page))]
+#[instrument(level = "debug", skip(db, page))]
 pub async fn page_with_schools(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -146,7 +146,7 @@ pub async fn page_with_schools(
 }
 
 /// The students among `ids` that `scope` reaches.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -163,7 +163,7 @@ pub async fn by_ids(
 
 /// The students of the district whose own directory entries are among `persons`: the
 /// entry of a student is part of their records, and reading it is audited as such.
-#[instrument(skip(db, persons), fields(count = persons.len()))]
+#[instrument(level = "debug", skip(db, persons), fields(count = persons.len()))]
 pub async fn of_persons(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -180,7 +180,7 @@ pub async fn of_persons(
 
 /// A student of the district whether or not the viewer may read them, for deciding
 /// whether a change to them is allowed.
-#[instrument(skip(db))]
+#[instrument(level = "debug", skip(db))]
 pub async fn in_district(
     db: &impl ConnectionTrait,
     district: DistrictId,
@@ -195,7 +195,7 @@ pub async fn in_district(
 }
 
 /// Enrols a student.
-#[instrument(skip(db, new), fields(school = %new.school_id))]
+#[instrument(level = "debug", skip(db, new), fields(school = %new.school_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewStudent) -> StoreResult<Student> {
     let now = crate::now();
     let sort_name = new

@@ -35,7 +35,7 @@ pub struct NewVoice {
 }
 
 /// Records words, with the goals they speak to.
-#[instrument(skip(db, new), fields(alliance = %new.alliance_id))]
+#[instrument(level = "debug", skip(db, new), fields(alliance = %new.alliance_id))]
 pub async fn create(db: &impl ConnectionTrait, new: NewVoice) -> StoreResult<VoiceEntry> {
     let id = VoiceEntryId::new();
     let row = voice_entry::ActiveModel {
@@ -114,7 +114,7 @@ async fn with_goals(
 }
 
 /// The voice entries of each alliance among `ids` the viewer may read, newest first.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
@@ -136,7 +136,7 @@ pub async fn for_alliances(
 }
 
 /// The voice entries among `ids` the viewer may read.
-#[instrument(skip(db, ids), fields(count = ids.len()))]
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     scope: &ReadScope,
