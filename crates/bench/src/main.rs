@@ -26,6 +26,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // As `alliance` does, so that the floor is measured on the same footing.
+    alliance_server::allocator::return_freed_memory_at_once();
     let outcome = match Cli::parse().command {
         Command::Floor(args) => alliance_bench::floor::serve(args).await,
         Command::Run(args) => alliance_bench::runner::run(args).await,

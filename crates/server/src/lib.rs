@@ -1,6 +1,7 @@
 //! The `alliance` service: configuration, token verification, HTTP routes and the
 //! command line. The GraphQL schema lives in `alliance-graphql`; this crate serves it.
 
+pub mod allocator;
 pub mod app;
 pub mod chart_svg;
 pub mod charts;

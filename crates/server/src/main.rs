@@ -8,5 +8,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    alliance_server::allocator::return_freed_memory_at_once();
     alliance_server::cli::run().await
 }
