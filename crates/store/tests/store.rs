@@ -776,6 +776,90 @@ async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database()
     db.finish().await;
 }
 
+/// `progress::record` keeps an entry and its audit event together: both when the entry
+/// is written, neither when it is refused (here by the database's own check that an
+/// entry has a value or a note). On PostgreSQL that is one statement, on SQLite a write
+/// transaction.
+#[tokio::test]
+async fn a_recorded_entry_and_its_audit_event_are_kept_together_or_not_at_all() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let (district, goal) = goal_fixture(store).await;
+    let student = alliances::in_district(store.db(), district.id, goal.alliance_id)
+        .await
+        .expect("alliance")
+        .expect("found")
+        .student_id;
+    let event = |kind: &str, id: uuid::Uuid| AuditEvent {
+        id: AuditEventId::new(),
+        district_id: district.id,
+        occurred_at: alliance_store::now(),
+        subject: "staff-tess".into(),
+        roles: "STAFF".into(),
+        action: AuditAction::Create,
+        entity_type: kind.into(),
+        entity_id: Some(id.to_string()),
+        student_id: Some(student),
+        request_id: Some(format!("req-{id}")),
+        operation_name: Some("RecordProgress".into()),
+    };
+    let trail = || async {
+        audit::for_student(
+            store.db(),
+            &ReadScope::whole_district(district.id),
+            student,
+            first(10),
+        )
+        .await
+        .expect("audit log")
+    };
+
+    let refused = progress::record(store, entry(&goal, 1, None, None), |id| {
+        event("ProgressEntry", id.0)
+    })
+    .await;
+    assert!(refused.is_err(), "{refused:?}");
+    let (events, total) = trail().await;
+    assert_eq!(
+        total, 0,
+        "the refused entry left an audit event: {events:?}"
+    );
+
+    let kept = progress::record(store, entry(&goal, 1, Some(2.0), Some("calmer")), |id| {
+        event("ProgressEntry", id.0)
+    })
+    .await
+    .expect("recorded");
+    let read = progress::by_ids(store.db(), &whole(&district), &[kept.id])
+        .await
+        .expect("read")
+        .remove(0);
+    let facts = |e: &alliance_domain::model::ProgressEntry| {
+        (
+            e.id,
+            e.goal_id,
+            e.observed_at,
+            e.value,
+            e.note.clone(),
+            e.recorded_by_subject.clone(),
+            e.source,
+            e.created_at,
+        )
+    };
+    assert_eq!(
+        facts(&read),
+        facts(&kept),
+        "the entry reads back as it was answered"
+    );
+    let (events, total) = trail().await;
+    assert_eq!(total, 1);
+    assert_eq!(
+        (events[0].entity_type.as_str(), events[0].entity_id.clone()),
+        ("ProgressEntry", Some(kept.id.0.to_string()))
+    );
+    db.finish().await;
+}
+
 /// Many requests recording their reads at once: each returns only once its events are
 /// committed, every event is kept, and they share commits (fewer INSERTs than requests).
 #[tokio::test]
