@@ -108,20 +108,23 @@ pub async fn execute(
     auth: Authentication,
     request_id: String,
 ) -> async_graphql::Response {
-    // Parsed once (or taken from those parsed before): the executor takes the parsed
-    // document from the request.
+    // Parsed once (or taken from those kept before): the executor takes the parsed
+    // document from the request. A document is kept only once it passed the walk.
     let checked = schema
         .documents
         .parse(&request.query)
         .map_err(ServerError::from)
-        .and_then(|document| {
+        .and_then(|parsed| {
             limits::check(
                 &schema.registry,
-                &document,
+                &parsed.document,
                 &request.variables,
                 schema.limits,
             )?;
-            Ok(document)
+            if !parsed.kept {
+                schema.documents.keep(&request.query, &parsed.document);
+            }
+            Ok(parsed.document)
         });
     let named_in_document = match checked {
         Ok(document) => {
