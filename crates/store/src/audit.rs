@@ -102,11 +102,13 @@ pub async fn record(db: &impl ConnectionTrait, events: &[AuditEvent]) -> StoreRe
     Ok(())
 }
 
-/// Writes a new row (`row`, an INSERT) and the audit event about it together: both are
-/// kept or neither. On PostgreSQL that is one statement, the event's INSERT a
-/// data-modifying `WITH` of the row's, which commits by itself: one round trip where a
-/// transaction takes four. On SQLite, a write transaction (a turn, committed with the
-/// others of its group).
+/// Writes a new row (`row`: a plain INSERT of one row, which either writes it or fails;
+/// not `ON CONFLICT DO NOTHING`, or the event would be kept for a row that was not) and
+/// the audit event about it together: both are kept or neither. On PostgreSQL that is
+/// one statement, the event's INSERT a data-modifying `WITH` of the row's, which commits
+/// by itself: one round trip where a transaction takes four (`BEGIN`, two INSERTs,
+/// `COMMIT`). On SQLite, a write transaction (a turn, committed with the others of its
+/// group).
 pub(crate) async fn insert_with_event(
     store: &Store,
     row: InsertStatement,
@@ -125,6 +127,7 @@ pub(crate) async fn insert_with_event(
             .query(row);
         let statement = store.db.get_database_backend().build(&with);
         store.db.execute_raw(statement).await.domain()?;
+        store.writes.committed();
         return Ok(());
     }
     let tx = store.begin().await?;

@@ -113,7 +113,8 @@ impl Store {
         self.db.ping().await.is_ok()
     }
 
-    /// The connection, for reads.
+    /// The connection pool: for reads, and for single statements that commit by
+    /// themselves (writes of more go through [`Store::begin`]).
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
     }

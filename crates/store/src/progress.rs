@@ -44,7 +44,8 @@ pub async fn create(db: &impl ConnectionTrait, new: NewProgress) -> StoreResult<
 }
 
 /// Records an observation and the audit event `event` makes of its id, together:
-/// both are kept or neither (see [`audit::insert_with_event`]).
+/// both are kept or neither (on PostgreSQL in one statement, on SQLite in a write
+/// transaction).
 #[instrument(level = "debug", skip(store, new, event), fields(goal = %new.goal_id))]
 pub async fn record(
     store: &Store,
@@ -52,11 +53,11 @@ pub async fn record(
     event: impl FnOnce(ProgressEntryId) -> AuditEvent,
 ) -> StoreResult<ProgressEntry> {
     let row = row(new);
-    let event = event(ProgressEntryId(row.id));
-    let insert =
-        progress_entry::Entity::insert(row.clone().into_active_model().reset_all()).into_query();
+    let entry = convert::progress_entry(row.clone())?;
+    let event = event(entry.id);
+    let insert = progress_entry::Entity::insert(row.into_active_model().reset_all()).into_query();
     audit::insert_with_event(store, insert, &event).await?;
-    convert::progress_entry(row)
+    Ok(entry)
 }
 
 /// The row of a new observation, as it is written (and read back).

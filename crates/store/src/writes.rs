@@ -89,6 +89,11 @@ impl Writes {
         self.commits.load(Ordering::Relaxed)
     }
 
+    /// Counts a commit made outside a [`Tx`]: a single statement that committed by itself.
+    pub(crate) fn committed(&self) {
+        self.commits.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back.
     pub(crate) async fn begin(&self) -> Result<Tx, DbErr> {
         let Some(group) = &self.group else {

@@ -777,8 +777,8 @@ async fn a_progress_entry_without_a_value_or_a_note_is_refused_by_the_database()
 }
 
 /// `progress::record` keeps an entry and its audit event together: both when the entry
-/// is written, neither when it is refused (here by the database's own check that an
-/// entry has a value or a note). On PostgreSQL that is one statement, on SQLite a write
+/// is written, neither when either is refused (the entry by the database's own check
+/// that it has a value or a note, the event by its district's foreign key). On PostgreSQL that is one statement, on SQLite a write
 /// transaction.
 #[tokio::test]
 async fn a_recorded_entry_and_its_audit_event_are_kept_together_or_not_at_all() {
@@ -823,6 +823,25 @@ async fn a_recorded_entry_and_its_audit_event_are_kept_together_or_not_at_all() 
     assert_eq!(
         total, 0,
         "the refused entry left an audit event: {events:?}"
+    );
+
+    let entries = || async {
+        progress::observations(store.db(), &[goal.id])
+            .await
+            .expect("entries")
+            .len()
+    };
+    let refused_event =
+        progress::record(store, entry(&goal, 1, Some(1.0), None), |id| AuditEvent {
+            district_id: DistrictId::new(),
+            ..event("ProgressEntry", id.0)
+        })
+        .await;
+    assert!(refused_event.is_err(), "{refused_event:?}");
+    assert_eq!(
+        entries().await,
+        0,
+        "an entry was kept without its audit event"
     );
 
     let kept = progress::record(store, entry(&goal, 1, Some(2.0), Some("calmer")), |id| {
