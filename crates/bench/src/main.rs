@@ -24,14 +24,23 @@ enum Command {
     Run(alliance_bench::runner::RunArgs),
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    // As `alliance` does, so that the floor is measured on the same footing.
+fn main() -> ExitCode {
+    // As `alliance` does, so that the floor is measured on the same footing; before the
+    // runtime's threads start.
     alliance_server::allocator::return_freed_memory_at_once();
-    let outcome = match Cli::parse().command {
-        Command::Floor(args) => alliance_bench::floor::serve(args).await,
-        Command::Run(args) => alliance_bench::runner::run(args).await,
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
     };
+    let outcome = runtime.block_on(async {
+        match Cli::parse().command {
+            Command::Floor(args) => alliance_bench::floor::serve(args).await,
+            Command::Run(args) => alliance_bench::runner::run(args).await,
+        }
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

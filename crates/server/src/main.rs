@@ -6,8 +6,14 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // Before the runtime's threads start: the allocator's options are plain globals.
     alliance_server::allocator::return_freed_memory_at_once();
-    alliance_server::cli::run().await
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(alliance_server::cli::run()),
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
