@@ -443,7 +443,8 @@ async fn execute(
 
 /// Runs `work` within the request timeout and answers with its response and our
 /// request id. Past the timeout the work is dropped: a transaction it had open rolls
-/// back, and the caller gets `TIMEOUT` (HTTP 503) and nothing else.
+/// back (a write already sent as a single statement may still commit), and the caller
+/// gets `TIMEOUT` (HTTP 503) and nothing else.
 async fn respond(
     state: &AppState,
     request_id: &str,
