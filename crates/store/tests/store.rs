@@ -814,6 +814,7 @@ async fn a_recorded_entry_and_its_audit_event_are_kept_together_or_not_at_all() 
         .expect("audit log")
     };
 
+    let commits_before = store.commit_count();
     let refused = progress::record(store, entry(&goal, 1, None, None), |id| {
         event("ProgressEntry", id.0)
     })
@@ -844,11 +845,23 @@ async fn a_recorded_entry_and_its_audit_event_are_kept_together_or_not_at_all() 
         "an entry was kept without its audit event"
     );
 
+    assert_eq!(
+        store.commit_count(),
+        commits_before,
+        "nothing refused is committed"
+    );
+
+    let statements_before = store.statement_count();
     let kept = progress::record(store, entry(&goal, 1, Some(2.0), Some("calmer")), |id| {
         event("ProgressEntry", id.0)
     })
     .await
     .expect("recorded");
+    assert_eq!(store.commit_count(), commits_before + 1, "one commit");
+    if store.backend_name() == "postgres" {
+        // The entry and its event in one statement, which commits by itself.
+        assert_eq!(store.statement_count() - statements_before, 1);
+    }
     let read = progress::by_ids(store.db(), &whole(&district), &[kept.id])
         .await
         .expect("read")
