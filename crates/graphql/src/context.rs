@@ -9,7 +9,7 @@ use alliance_domain::access::Viewer;
 use alliance_domain::ids::{AuditEventId, SchoolId, StudentId};
 use alliance_domain::model::{AuditEvent, District};
 use alliance_domain::values::{AuditAction, Role};
-use alliance_store::{Store, districts};
+use alliance_store::Store;
 use async_graphql::Context;
 
 use crate::error::{ApiResult, coded, to_graphql};
@@ -150,15 +150,15 @@ async fn resolve_viewer(
     credentials: Credentials,
 ) -> Result<(Viewer, District), DomainError> {
     let unauthenticated = |why: String| DomainError::Unauthenticated(why);
-    let (district, person) =
-        districts::with_person(store.db(), &credentials.district, &credentials.subject)
-            .await?
-            .ok_or_else(|| {
-                unauthenticated(format!(
-                    "the token's district `{}` is not known here",
-                    credentials.district
-                ))
-            })?;
+    let (district, person) = store
+        .sign_in(&credentials.district, &credentials.subject)
+        .await?
+        .ok_or_else(|| {
+            unauthenticated(format!(
+                "the token's district `{}` is not known here",
+                credentials.district
+            ))
+        })?;
     let roles = credentials
         .roles
         .iter()

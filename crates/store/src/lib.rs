@@ -35,6 +35,7 @@ pub mod progress;
 pub mod records;
 pub mod reflections;
 pub mod schools;
+pub mod signins;
 pub mod students;
 pub mod synthetic;
 #[cfg(any(test, feature = "testing"))]
@@ -58,6 +59,7 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     writes: writes::Writes,
     audit: audit::AuditWriter,
+    sign_ins: Arc<signins::SignIns>,
 }
 
 impl Store {
@@ -100,6 +102,7 @@ impl Store {
             statements,
             writes,
             audit,
+            sign_ins: Arc::default(),
         })
     }
 
@@ -122,6 +125,13 @@ impl Store {
     /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back. On SQLite
     /// transactions take turns and commit in groups (see `writes.rs`): never begin a
     /// second before the first has ended.
+    /// The district whose tokens carry `slug`, with the person who signs in as
+    /// `subject` if there is one: who a request is. Kept between requests once both are
+    /// found ([`signins`]).
+    pub async fn sign_in(&self, slug: &str, subject: &str) -> StoreResult<Option<signins::SignIn>> {
+        self.sign_ins.find(&self.db, slug, subject).await
+    }
+
     pub async fn begin(&self) -> StoreResult<Tx> {
         self.writes.begin().await.map_err(error::to_domain)
     }

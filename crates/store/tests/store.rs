@@ -253,6 +253,44 @@ async fn a_district_slug_can_be_taken_only_once() {
 }
 
 #[tokio::test]
+async fn a_sign_in_is_read_once_and_a_person_added_later_is_seen_at_once() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let north = district(store, "north").await;
+    let sign_in = |slug: &'static str, subject: &'static str| async move {
+        let before = store.statement_count();
+        let found = store.sign_in(slug, subject).await.expect("sign in");
+        let found = found.map(|(district, person)| (district.id, person));
+        (found, store.statement_count() - before)
+    };
+
+    // Nothing is kept of a district not known, nor of a subject with no person yet.
+    assert_eq!(sign_in("south", "family-1").await, (None, 1));
+    assert_eq!(
+        sign_in("north", "family-1").await,
+        (Some((north.id, None)), 1)
+    );
+    assert_eq!(
+        sign_in("north", "family-1").await,
+        (Some((north.id, None)), 1)
+    );
+
+    // The person, added after, is seen at once; then kept, so read no more.
+    let family = person(store, north.id, "Ana", Some("family-1")).await;
+    let found = Some((north.id, Some(family.id)));
+    assert_eq!(sign_in("north", "family-1").await, (found, 1));
+    assert_eq!(sign_in("north", "family-1").await, (found, 0));
+
+    // The same subject in another district is another person.
+    let south = district(store, "south").await;
+    let other = person(store, south.id, "Bo", Some("family-1")).await;
+    let elsewhere = Some((south.id, Some(other.id)));
+    assert_eq!(sign_in("south", "family-1").await, (elsewhere, 1));
+    assert_eq!(sign_in("north", "family-1").await, (found, 0));
+    db.finish().await;
+}
+
+#[tokio::test]
 async fn a_student_list_shows_only_students_the_viewer_may_read() {
     let db = Db::open().await;
     let store = &db.store;

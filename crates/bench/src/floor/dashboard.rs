@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use alliance_domain::health::assess;
 use alliance_domain::progress::{Observation, summarize};
 use alliance_graphql::global_id;
+use alliance_store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 use uuid::Uuid;
 
 use super::details::{self, EntryRow, GoalRow, MemberRow, ResponseRow};
@@ -47,13 +48,23 @@ fn by<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
 /// What the dashboard shows `subject` of `district`: the JSON body, and the students it
 /// read (for the audit log). `None` when the district is not known.
 pub(super) async fn answer(
-    db: &DatabaseConnection,
+    store: &Store,
     district: &str,
     subject: &str,
 ) -> Result<Option<(Vec<u8>, load::Viewer, Vec<Uuid>)>, DbErr> {
     let now = alliance_store::now();
-    let Some(viewer) = load::viewer(db, district, subject).await? else {
+    let db = store.db();
+    let signed_in = store
+        .sign_in(district, subject)
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    let Some((district, person)) = signed_in else {
         return Ok(None);
+    };
+    let viewer = load::Viewer {
+        district: district.id.0,
+        settings: district.settings,
+        person: person.map(|p| p.0),
     };
     let Some(person) = viewer.person else {
         let empty = Students {

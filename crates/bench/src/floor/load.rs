@@ -1,5 +1,6 @@
 //! The dashboard's data in one hand-written statement per level of nesting, from the
-//! top: the viewer, the page of students (with schools and the total), and their
+//! top (below the viewer, which the floor finds as Alliance does, with
+//! [`Store::sign_in`](alliance_store::Store::sign_in)): the page of students (with schools and the total), and their
 //! alliances with the facts practice health is computed from ([`details`](super::details)
 //! has the levels below). Scoped as Alliance scopes a STAFF viewer: the students and
 //! alliances where they are an active member.
@@ -50,39 +51,6 @@ where
 
 pub(super) async fn rows(db: &DatabaseConnection, sql: Sql) -> Result<Vec<QueryResult>, DbErr> {
     db.query_all_raw(sql.statement()).await
-}
-
-/// The district of `slug` with its settings, and the person who signs in as `subject`.
-pub(super) async fn viewer(
-    db: &DatabaseConnection,
-    slug: &str,
-    subject: &str,
-) -> Result<Option<Viewer>, DbErr> {
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push(
-        "SELECT d.id, d.min_group_size, d.feedback_cadence_days, d.data_share_cadence_days, \
-         d.reflection_cadence_days, d.concern_item_threshold, d.concern_drop_threshold, \
-         p.id AS person_id \
-         FROM districts d LEFT JOIN persons p ON p.district_id = d.id AND p.subject = ",
-    )
-    .bind(subject)
-    .push(" WHERE d.slug = ")
-    .bind(slug);
-    let Some(row) = rows(db, sql).await?.into_iter().next() else {
-        return Ok(None);
-    };
-    Ok(Some(Viewer {
-        district: get(&row, "id")?,
-        settings: DistrictSettings {
-            min_group_size: get(&row, "min_group_size")?,
-            feedback_cadence_days: get(&row, "feedback_cadence_days")?,
-            data_share_cadence_days: get(&row, "data_share_cadence_days")?,
-            reflection_cadence_days: get(&row, "reflection_cadence_days")?,
-            concern_item_threshold: get(&row, "concern_item_threshold")?,
-            concern_drop_threshold: get(&row, "concern_drop_threshold")?,
-        },
-        person: get(&row, "person_id")?,
-    }))
 }
 
 /// The first `first` students in the viewer's alliances by sort name, and how many

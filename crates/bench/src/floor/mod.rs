@@ -153,7 +153,7 @@ async fn answer(
 ) -> Result<Option<Vec<u8>>, sea_orm::DbErr> {
     let db = store.db();
     let Some((body, viewer, read)) =
-        dashboard::answer(db, &credentials.district, &credentials.subject).await?
+        dashboard::answer(store, &credentials.district, &credentials.subject).await?
     else {
         return Ok(None);
     };
