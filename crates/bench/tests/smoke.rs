@@ -130,12 +130,11 @@ fn check(results: &Results, work: &Path) {
         }
     }
     assert!(
-        results
-            .runs
-            .iter()
-            .all(|r| r.scenario != "floor" || r.statements_per_request == Some(7.0)),
+        results.runs.iter().all(|r| r.scenario != "floor"
+            || r.statements_per_request
+                .is_some_and(|n| (7.0..7.5).contains(&n))),
         "the floor runs one statement per level and the audit INSERT (the viewer is kept \
-         after the first request): {:?}",
+         between requests, read again only when its 30 s are up): {:?}",
         results.runs
     );
 }

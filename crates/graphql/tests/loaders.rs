@@ -253,7 +253,8 @@ async fn the_dashboard_query_runs_as_many_statements_for_fifty_students_as_for_t
         ten, fifty,
         "the statement count must not grow with the page"
     );
-    // One statement each: the viewer (district, settings and person), the page (students,
+    // One statement each: the viewer (district, settings and person; read every time
+    // here, as `admin` has no person and so is not kept between requests), the page (students,
     // their schools and the count), alliances, members (with their persons), goals,
     // acceptances, progress (entries, count and summary), feedback responses (with
     // whether a next step cites each), health, and the audit insert.

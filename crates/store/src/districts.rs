@@ -31,7 +31,7 @@ pub async fn with_person(
     db: &impl ConnectionTrait,
     slug: &str,
     subject: &str,
-) -> StoreResult<Option<(District, Option<PersonId>)>> {
+) -> StoreResult<Option<crate::signins::SignIn>> {
     const PERSON: &str = "subject_person_id";
     let person = Query::select()
         .column(person::Column::Id)

@@ -122,9 +122,6 @@ impl Store {
         &self.db
     }
 
-    /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back. On SQLite
-    /// transactions take turns and commit in groups (see `writes.rs`): never begin a
-    /// second before the first has ended.
     /// The district whose tokens carry `slug`, with the person who signs in as
     /// `subject` if there is one: who a request is. Kept between requests once both are
     /// found ([`signins`]).
@@ -132,6 +129,9 @@ impl Store {
         self.sign_ins.find(&self.db, slug, subject).await
     }
 
+    /// Starts a transaction; dropping it without [`Tx::commit`] rolls it back. On SQLite
+    /// transactions take turns and commit in groups (see `writes.rs`): never begin a
+    /// second before the first has ended.
     pub async fn begin(&self) -> StoreResult<Tx> {
         self.writes.begin().await.map_err(error::to_domain)
     }

@@ -9,9 +9,10 @@
 //!
 //! - only whole answers, a district *with* the person: a subject with no person yet is
 //!   looked up on every request, so a person added to the directory is seen at once;
-//! - for [`KEPT_FOR`] at most, so a change made outside Alliance (by hand in the
-//!   database) is seen within that time;
-//! - [`KEPT`] of them, least recently used dropped first.
+//! - for 30 s at most from when it was read, so a change made outside Alliance (by hand
+//!   in the database: a subject cleared to cut off a sign-in, a district's settings) is
+//!   seen within that time;
+//! - 4,096 of them, least recently used dropped first.
 //!
 //! Should a statement that changes a district's settings or a person's subject ever be
 //! added, it must empty this cache when it commits.
@@ -29,7 +30,7 @@ use crate::StoreResult;
 use crate::districts;
 
 /// How long a sign-in is kept.
-pub const KEPT_FOR: Duration = Duration::from_secs(30);
+const KEPT_FOR: Duration = Duration::from_secs(30);
 
 /// Sign-ins kept: a district's staff and families at their busiest, some 300 bytes each.
 const KEPT: NonZeroUsize = NonZeroUsize::new(4096).expect("not zero");
@@ -65,12 +66,14 @@ impl SignIns {
         subject: &str,
     ) -> StoreResult<Option<SignIn>> {
         let key = key(slug, subject);
-        if let Some(found) = self.kept(&key, Instant::now()) {
+        // Kept from before the read, so nothing is served older than its time.
+        let asked = Instant::now();
+        if let Some(found) = self.kept(&key, asked) {
             return Ok(Some(found));
         }
         let found = districts::with_person(db, slug, subject).await?;
         if let Some((district, Some(person))) = &found {
-            self.keep(key, district, *person, Instant::now());
+            self.keep(key, district, *person, asked);
         }
         Ok(found)
     }

@@ -280,6 +280,11 @@ async fn a_sign_in_is_read_once_and_a_person_added_later_is_seen_at_once() {
     let found = Some((north.id, Some(family.id)));
     assert_eq!(sign_in("north", "family-1").await, (found, 1));
     assert_eq!(sign_in("north", "family-1").await, (found, 0));
+    // Another subject of the same district is not that person.
+    assert_eq!(
+        sign_in("north", "staff-2").await,
+        (Some((north.id, None)), 1)
+    );
 
     // The same subject in another district is another person.
     let south = district(store, "south").await;
