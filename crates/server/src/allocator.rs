@@ -1,22 +1,47 @@
-//! The allocator's one setting. mimalloc keeps memory freed by the program for a while
-//! (a second, in the mimalloc v3 the `mimalloc` crate builds) before it returns it to
-//! the system, in case it is asked for again. A dashboard answer builds and drops a few
-//! megabytes of values; with several running at once, that kept memory was some 25 MB
-//! of the server's peak under the dashboard load (BENCHMARKS.md, "Where the time went,
-//! third session"). Returned at once, the peak fell by that much, for a throughput
-//! within the run-to-run noise.
+//! The allocator, and its one setting. mimalloc rather than the system allocator: a
+//! dashboard answer builds and drops hundreds of thousands of small values, and glibc's
+//! malloc spent a third of the server's time on them (BENCHMARKS.md, "Where the time
+//! went"). Declared here, it serves every binary that links this crate: `alliance` and
+//! the benchmark's floor alike, so the floor is measured on the same footing.
+//!
+//! mimalloc keeps memory freed by the program for a while (a second, in the mimalloc v3
+//! the `mimalloc` crate builds) before it returns it to the system, in case it is asked
+//! for again. A dashboard answer builds and drops a few megabytes of values; with several
+//! running at once, that kept memory was some 25 MB of the server's peak under the
+//! dashboard load (BENCHMARKS.md, "Where the time went, third session"). Returned at
+//! once, the peak fell by that much, for a throughput within the run-to-run noise.
+
+use std::future::Future;
+use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `mi_option_purge_delay` in the mimalloc that `libmimalloc-sys` builds (its
 /// `mimalloc.h`): the option before `mi_option_use_numa_nodes` (16), which the bindings
 /// name; they leave this one out.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// Runs `main` to its end on a new multi-threaded async runtime, having first set the
+/// allocator to return freed memory at once: before the runtime's threads start, as
+/// mimalloc's options are plain globals. A runtime that cannot start is said on stderr
+/// and a failed exit.
+pub fn block_on(main: impl Future<Output = ExitCode>) -> ExitCode {
+    return_freed_memory_at_once();
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(main),
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Has mimalloc return freed memory to the system at once rather than after a delay,
-/// unless `MIMALLOC_PURGE_DELAY` in the environment says otherwise. Call it first in
-/// `main`, before any other thread starts (before the async runtime): mimalloc's options
-/// are plain globals.
+/// unless `MIMALLOC_PURGE_DELAY` in the environment says otherwise. Only before any other
+/// thread starts (see [`block_on`]).
 #[allow(unsafe_code)]
-pub fn return_freed_memory_at_once() {
+fn return_freed_memory_at_once() {
     // SAFETY: mi_option_set_default writes one process-wide option value (any option
     // number and value may be passed); called before any other thread exists, nothing
     // reads it at the same time.
@@ -40,5 +65,14 @@ mod tests {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         assert_eq!(delay, wanted);
+    }
+
+    #[test]
+    #[allow(unsafe_code)]
+    fn what_links_this_crate_allocates_from_mimalloc() {
+        let value = Box::new([7u8; 64]);
+        // SAFETY: asks whether an address lies in mimalloc's memory; reads nothing there.
+        let ours = unsafe { libmimalloc_sys::mi_is_in_heap_region(value.as_ptr().cast()) };
+        assert!(ours, "a Box was not allocated by mimalloc");
     }
 }

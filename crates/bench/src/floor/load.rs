@@ -2,8 +2,8 @@
 //! top (below the viewer, whom the floor finds as Alliance does, with
 //! [`Store::sign_in`](alliance_store::Store::sign_in)): the page of students (with
 //! schools and the total), and their alliances with the facts practice health is
-//! computed from ([`details`](super::details) has the levels below). Scoped as Alliance scopes a STAFF viewer: the students and
-//! alliances where they are an active member.
+//! computed from ([`details`](super::details) has the levels below). Scoped as Alliance
+//! scopes a STAFF viewer: the students and alliances where they are an active member.
 
 use alliance_domain::health::HealthFacts;
 use alliance_domain::model::DistrictSettings;
