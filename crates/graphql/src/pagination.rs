@@ -1,7 +1,7 @@
 //! Cursor connections over offsets: `first/after`, `last/before`, at most 100 a page.
 //! Cursors are opaque to clients.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,8 +22,29 @@ pub struct Totals {
     pub total_count: u64,
 }
 
+/// What a cursor we did not make is told.
+const NOT_A_CURSOR: &str = "is not a cursor from this list";
+
 /// A connection of `T` with opaque string cursors and a total count.
-pub type Conn<T> = Connection<String, T, Totals>;
+pub type Conn<T> = Connection<Offset, T, Totals>;
+
+/// An item's place in its list, which its cursor encodes. Written out only where an
+/// answer asks for a cursor (`edges { cursor }`, `pageInfo`): a page read through
+/// `nodes` makes none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offset(usize);
+
+impl CursorType for Offset {
+    type Error = &'static str;
+
+    fn decode_cursor(cursor: &str) -> Result<Self, Self::Error> {
+        decode_cursor(cursor).map(Offset).ok_or(NOT_A_CURSOR)
+    }
+
+    fn encode_cursor(&self) -> String {
+        encode_cursor(self.0)
+    }
+}
 
 /// The paging arguments of a connection field.
 #[derive(Debug, Clone, Default)]
@@ -62,12 +83,8 @@ impl PageArgs {
         }
         for (name, cursor) in [("after", &self.after), ("before", &self.before)] {
             if let Some(cursor) = cursor {
-                decode_cursor(cursor).ok_or_else(|| {
-                    to_graphql(&DomainError::invalid(
-                        name,
-                        "is not a cursor from this list",
-                    ))
-                })?;
+                decode_cursor(cursor)
+                    .ok_or_else(|| to_graphql(&DomainError::invalid(name, NOT_A_CURSOR)))?;
             }
         }
         Ok(())
@@ -133,7 +150,7 @@ pub fn connection<T: OutputType>(items: Vec<T>, page: Page, total: u64) -> Conn<
         items
             .into_iter()
             .enumerate()
-            .map(|(i, item)| Edge::new(encode_cursor(offset + i), item)),
+            .map(|(i, item)| Edge::new(Offset(offset + i), item)),
     );
     conn
 }
@@ -222,6 +239,25 @@ mod tests {
                 limit: 3
             }
         );
+    }
+
+    #[test]
+    fn an_edge_cursor_is_its_place_and_the_next_page_starts_after_it() {
+        let page = args(None, None, Some(2), None).window(25);
+        let conn = connection(vec![23_i32, 24], page, 25);
+        let cursors: Vec<Offset> = conn.edges.iter().map(|edge| edge.cursor).collect();
+        assert_eq!(cursors, [Offset(23), Offset(24)]);
+        let written = conn.edges[0].cursor.encode_cursor();
+        assert_eq!(written, encode_cursor(23));
+        assert_eq!(Offset::decode_cursor(&written), Ok(Offset(23)));
+        assert_eq!(
+            PageArgs::new(Some(10), Some(written), None, None).window(25),
+            Page {
+                offset: 24,
+                limit: 1
+            }
+        );
+        assert_eq!(Offset::decode_cursor("not a cursor"), Err(NOT_A_CURSOR));
     }
 
     #[test]
