@@ -137,22 +137,21 @@ pub async fn for_goals(
         .order_by_desc(C::Id)
         .build(db.get_database_backend());
     let rows = db.query_all_raw(statement).await.domain()?;
-    rows.iter()
-        .map(|row| {
-            let model = progress_entry::Model {
-                id: joined::at(row, 0).domain()?,
-                goal_id: joined::at(row, 1).domain()?,
-                observed_at: joined::at(row, 2).domain()?,
-                recorded_by: joined::at(row, 3).domain()?,
-                recorded_by_subject: joined::at(row, 4).domain()?,
-                value: joined::at(row, 5).domain()?,
-                note: joined::at(row, 6).domain()?,
-                source: joined::at(row, 7).domain()?,
-                created_at: joined::at(row, 8).domain()?,
-            };
-            convert::progress_entry(model)
+    let models = joined::rows(&rows, |row| {
+        Ok(progress_entry::Model {
+            id: row.at(0)?,
+            goal_id: row.at(1)?,
+            observed_at: row.at(2)?,
+            recorded_by: row.at(3)?,
+            recorded_by_subject: row.at(4)?,
+            value: row.at(5)?,
+            note: row.at(6)?,
+            source: row.at(7)?,
+            created_at: row.at(8)?,
         })
-        .collect()
+    })
+    .domain()?;
+    models.into_iter().map(convert::progress_entry).collect()
 }
 
 /// How many entries each goal among `ids` has.
