@@ -19,7 +19,7 @@ const MAX_ID: usize = 128;
 pub fn encode(kind: &str, id: Uuid) -> ID {
     // Written out by hand rather than with `format!`: an answer holds thousands of IDs.
     let mut uuid = Uuid::encode_buffer();
-    let mut text = String::with_capacity(kind.len() + 1 + uuid.len());
+    let mut text = String::with_capacity(kind.len() + 1 + uuid::fmt::Hyphenated::LENGTH);
     text.push_str(kind);
     text.push(':');
     text.push_str(id.hyphenated().encode_lower(&mut uuid));

@@ -54,9 +54,10 @@ impl<T> Column for T where
 ///
 /// On PostgreSQL a statement's columns each have one type, which the first row checks
 /// against what it is read as (from the statement's description of the column, so a
-/// null there is checked too); the rest decode unchecked. Checking every value was a
-/// tenth of a dashboard's instructions (BENCHMARKS.md, fifth session). SQLite's values
-/// carry types of their own, so each is checked.
+/// null there is checked too); the rest decode unchecked, so `read` must read the same
+/// columns as the same types from every row. Checking every value cost 6.5 % of a
+/// dashboard's instructions (BENCHMARKS.md, fifth session). SQLite's values carry types
+/// of their own, so each is checked.
 pub(crate) fn rows<R>(
     rows: &[QueryResult],
     mut read: impl FnMut(&Cells<'_>) -> Result<R, DbErr>,
