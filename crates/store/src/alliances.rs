@@ -9,33 +9,38 @@ use alliance_domain::model::{Alliance, AllianceMember, Goal, PhaseChange};
 use alliance_domain::values::{AlliancePhase, AllianceStatus};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QueryResult, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, RelationTrait, Select, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{alliance, goal, member, phase_change, student};
 use crate::error::{IntoDomain, StoreResult, unique_is};
+use crate::joined::Positional;
 use crate::{convert, joined, scope};
 
 async fn load(
     db: &impl ConnectionTrait,
     query: Select<alliance::Entity>,
 ) -> StoreResult<Vec<Alliance>> {
-    let rows = query
-        .find_also_related(student::Entity)
+    let statement = query
+        .join(JoinType::InnerJoin, alliance::Relation::Student.def())
+        .column_as(student::Column::SchoolId, SCHOOL)
         .order_by_asc(alliance::Column::CreatedAt)
         .order_by_asc(alliance::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
-    rows.into_iter()
-        .map(|(a, s)| {
-            let school = s
-                .map(|s| SchoolId(s.school_id))
-                .ok_or(DomainError::Unexpected("alliance without student".into()))?;
-            convert::alliance(a, school)
-        })
+        .build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await.domain()?;
+    // By position: the alliance's columns, then its student's school.
+    let found = joined::rows(&rows, |row| {
+        Ok((
+            alliance::Model::read(row, 0)?,
+            SchoolId(row.at(alliance::Model::WIDTH)?),
+        ))
+    })
+    .domain()?;
+    found
+        .into_iter()
+        .map(|(a, school)| convert::alliance(a, school))
         .collect()
 }
 

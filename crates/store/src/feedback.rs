@@ -10,14 +10,15 @@ use alliance_domain::values::FeedbackAudience;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
 use crate::convert::parse;
 use crate::entities::{feedback_request, feedback_response};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined::{self, Positional};
 use crate::next_steps;
 use crate::scope;
 
@@ -219,16 +220,14 @@ pub async fn responses_with_citations_for_alliances(
         .order_by_desc(feedback_response::Column::SubmittedAt)
         .order_by_desc(feedback_response::Column::Id)
         .build(db.get_database_backend());
-    db.query_all_raw(statement)
-        .await
-        .domain()?
-        .iter()
-        .map(|row| {
-            let response = feedback_response::Model::from_query_result(row, "").domain()?;
-            let cited: bool = row.try_get("", CITED).domain()?;
-            Ok((convert_response(response), cited))
-        })
-        .collect()
+    let rows = db.query_all_raw(statement).await.domain()?;
+    // By position: the answer's columns, then whether it is cited.
+    joined::rows(&rows, |row| {
+        let response = feedback_response::Model::read(row, 0)?;
+        let cited: bool = row.at(feedback_response::Model::WIDTH)?;
+        Ok((convert_response(response), cited))
+    })
+    .domain()
 }
 
 /// The answers among `ids` in alliances `scope` reaches.

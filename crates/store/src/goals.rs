@@ -13,7 +13,7 @@ use tracing::instrument;
 
 use crate::entities::{goal, goal_revision};
 use crate::error::{IntoDomain, StoreResult};
-use crate::{convert, scope};
+use crate::{convert, joined, scope};
 
 /// A goal to set.
 #[derive(Clone, Debug)]
@@ -34,14 +34,12 @@ pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<Goal>> {
-    let rows = goal::Entity::find()
+    let select = goal::Entity::find()
         .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(goal::Column::Priority)
         .order_by_asc(goal::Column::CreatedAt)
-        .order_by_asc(goal::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+        .order_by_asc(goal::Column::Id);
+    let rows = joined::all(db, select).await.domain()?;
     rows.into_iter().map(convert::goal).collect()
 }
 

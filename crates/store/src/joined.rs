@@ -1,8 +1,12 @@
-//! Rows of several tables read in one statement: each table's columns named with a
-//! prefix of its own, and read back per table.
+//! Reading rows: by column position where a statement returns many (its models with
+//! [`all`], [`all_also`] and [`Positional`], its other values with [`rows`]), and by name
+//! for rows of several tables whose columns each carry a prefix of their table's.
 
 use sea_orm::sea_query::{Expr, IntoIden, SelectStatement};
-use sea_orm::{DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult, sqlx};
+use sea_orm::{
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+    QueryTrait, Select, SelectTwo, sqlx,
+};
 
 /// Adds every column of `E` (as the table or alias `table` names it) to `select`, named
 /// `{prefix}{column}`.
@@ -46,6 +50,58 @@ impl<T> Column for T where
         + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
         + sqlx::Type<sqlx::Sqlite>
 {
+}
+
+/// A model read by column position: every table's model is one (`entities::model!`),
+/// its columns in the order its struct declares them, which is the order SeaORM's
+/// entity selects them in.
+pub(crate) trait Positional: Sized {
+    /// How many columns it takes.
+    const WIDTH: usize;
+    /// The model whose first column is column `first` of `row`.
+    fn read(row: &Cells<'_>, first: usize) -> Result<Self, DbErr>;
+}
+
+/// Every model `select` finds, read by position.
+pub(crate) async fn all<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+{
+    let found = db
+        .query_all_raw(select.build(db.get_database_backend()))
+        .await?;
+    rows(&found, |row| E::Model::read(row, 0))
+}
+
+/// Every pair `select` finds, read by position: `F`'s columns follow `E`'s, and a null
+/// in its first column (every table's first column is its key or part of it, a uuid,
+/// never null) means an outer
+/// join found none.
+pub(crate) async fn all_also<E, F>(
+    db: &impl ConnectionTrait,
+    select: SelectTwo<E, F>,
+) -> Result<Vec<(E::Model, Option<F::Model>)>, DbErr>
+where
+    E: EntityTrait,
+    F: EntityTrait,
+    E::Model: Positional,
+    F::Model: Positional,
+{
+    let found = db
+        .query_all_raw(select.build(db.get_database_backend()))
+        .await?;
+    rows(&found, |row| {
+        let first = E::Model::read(row, 0)?;
+        let second = match row.at::<Option<uuid::Uuid>>(E::Model::WIDTH)? {
+            Some(_) => Some(F::Model::read(row, E::Model::WIDTH)?),
+            None => None,
+        };
+        Ok((first, second))
+    })
 }
 
 /// The rows of one statement, read by column position and decoded by the driver itself:
@@ -139,6 +195,132 @@ mod tests {
         // SQLite the second, from its value's.
         let misread = rows(&found, |row| row.at::<Option<i64>>(1));
         assert!(misread.is_err(), "{misread:?}");
+
+        store.close().await.ok();
+        test.cleanup().await;
+    }
+
+    /// Every model `E::find()` finds, as SeaORM reads them by name and as [`all`] reads
+    /// them by position: equal, or the model's fields and columns are out of step.
+    async fn both_ways<E>(db: &impl ConnectionTrait) -> usize
+    where
+        E: EntityTrait,
+        E::Model: Positional + PartialEq + std::fmt::Debug,
+    {
+        let by_name = E::find().all(db).await.expect("by name");
+        let by_position = all(db, E::find()).await.expect("by position");
+        assert_eq!(by_position, by_name, "{}", E::default().table_name());
+        by_name.len()
+    }
+
+    #[tokio::test]
+    async fn every_model_reads_the_same_by_position_as_by_name() {
+        use crate::entities::*;
+        use alliance_domain::ids::{AuditEventId, DistrictId};
+        use alliance_domain::model::AuditEvent;
+        use alliance_domain::values::AuditAction;
+        use sea_orm::{Condition, JoinType, QueryOrder, QuerySelect, RelationTrait};
+
+        let test = TestDatabase::new().await;
+        let store = test.store().await;
+        crate::demo::load(&store).await.expect("demo");
+        let db = store.db();
+        // The demo reads nothing, so one read for the audit table.
+        let district = district::Entity::find().one(db).await.expect("district");
+        let read = AuditEvent {
+            id: AuditEventId::new(),
+            district_id: DistrictId(district.expect("a district").id),
+            occurred_at: crate::now(),
+            subject: "a-reader".into(),
+            roles: "STAFF".into(),
+            action: AuditAction::Read,
+            entity_type: "Student".into(),
+            entity_id: None,
+            student_id: None,
+            request_id: Some("a-request".into()),
+            operation_name: None,
+        };
+        crate::audit::record(db, &[read]).await.expect("audit");
+
+        macro_rules! tables {
+            ($($table:ident),* $(,)?) => {
+                vec![$((stringify!($table), both_ways::<$table::Entity>(db).await)),*]
+            };
+        }
+        let read = tables![
+            district,
+            school,
+            person,
+            student,
+            alliance,
+            phase_change,
+            member,
+            goal,
+            goal_revision,
+            progress_entry,
+            audit_event,
+            voice_entry,
+            voice_entry_goal,
+            goal_acceptance,
+            intervention,
+            intervention_goal,
+            intervention_change,
+            communication,
+            communication_recipient,
+            communication_goal,
+            communication_reply,
+            feedback_request,
+            feedback_response,
+            reflection,
+            reflection_participant,
+            reflection_considered,
+            next_step,
+            next_step_citation,
+        ];
+        // Only rows make the comparison worth anything: the demo fills every table.
+        let empty: Vec<_> = read.iter().filter(|(_, rows)| *rows == 0).collect();
+        assert!(empty.is_empty(), "tables the demo left empty: {empty:?}");
+
+        // Pairs: the second model's columns after the first's, and none where an outer
+        // join found nothing (here a left join on a condition no row meets).
+        let pairs = || {
+            member::Entity::find()
+                .select_also(person::Entity)
+                .join(
+                    JoinType::InnerJoin,
+                    member::Entity::belongs_to(person::Entity)
+                        .from(member::Column::PersonId)
+                        .to(person::Column::Id)
+                        .into(),
+                )
+                .order_by_asc(member::Column::Id)
+        };
+        let by_name = pairs().all(db).await.expect("pairs by name");
+        assert!(!by_name.is_empty());
+        assert_eq!(
+            all_also(db, pairs()).await.expect("pairs by position"),
+            by_name
+        );
+
+        let unmatched = || {
+            alliance::Entity::find()
+                .select_also(student::Entity)
+                .join(
+                    JoinType::LeftJoin,
+                    alliance::Relation::Student
+                        .def()
+                        .on_condition(|_, _| Condition::all().add(Expr::cust("1 = 0"))),
+                )
+                .order_by_asc(alliance::Column::Id)
+        };
+        let by_name = unmatched().all(db).await.expect("unmatched by name");
+        assert!(!by_name.is_empty() && by_name.iter().all(|(_, s)| s.is_none()));
+        assert_eq!(
+            all_also(db, unmatched())
+                .await
+                .expect("unmatched by position"),
+            by_name
+        );
 
         store.close().await.ok();
         test.cleanup().await;

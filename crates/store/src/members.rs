@@ -14,7 +14,7 @@ use tracing::instrument;
 
 use crate::entities::{member, person};
 use crate::error::{IntoDomain, StoreResult, unique_is};
-use crate::{convert, scope};
+use crate::{convert, joined, scope};
 
 /// A person joining an alliance.
 #[derive(Clone, Debug)]
@@ -55,17 +55,15 @@ pub async fn with_persons_for_alliances(
         .from(member::Column::PersonId)
         .to(person::Column::Id)
         .into();
-    let rows = member::Entity::find()
+    let select = member::Entity::find()
         .select_also(person::Entity)
         .join(JoinType::InnerJoin, is_person)
         .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .filter(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
         .filter(person::Column::DistrictId.eq(scope.district_id.0))
         .order_by_asc(member::Column::JoinedAt)
-        .order_by_asc(member::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+        .order_by_asc(member::Column::Id);
+    let rows = joined::all_also(db, select).await.domain()?;
     rows.into_iter()
         .map(|(member, person)| {
             let person = person.ok_or_else(|| {

@@ -5,13 +5,14 @@ use alliance_domain::ids::{DistrictId, PersonId, SchoolId, StudentId};
 use alliance_domain::model::{ExternalIds, School, Student};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{school, student};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined::Positional;
 use crate::{Page, convert, joined, scope};
 
 /// Narrows a list of students.
@@ -134,14 +135,13 @@ pub async fn page_with_schools(
         return Ok((Vec::new(), total));
     };
     let total: i64 = first.try_get("", TOTAL).domain()?;
-    let students = rows
-        .iter()
-        .map(|row| {
-            let found = student::Model::from_query_result(row, "").domain()?;
-            let school = school::Model::from_query_result(row, SCHOOL).domain()?;
-            Ok((convert::student(found), convert::school(school)))
-        })
-        .collect::<StoreResult<_>>()?;
+    // By position: the student's columns, the count, then the school's.
+    let students = joined::rows(&rows, |row| {
+        let found = student::Model::read(row, 0)?;
+        let school = school::Model::read(row, student::Model::WIDTH + 1)?;
+        Ok((convert::student(found), convert::school(school)))
+    })
+    .domain()?;
     Ok((students, u64::try_from(total).unwrap_or_default()))
 }
 
