@@ -1,22 +1,17 @@
 //! SeaORM entities, one per table. They never leave this crate: repositories turn
 //! them into domain records.
 
-/// A table's model: SeaORM's entity derived from it, and a reader of its columns by
-/// position ([`crate::joined::Positional`]) in the order the struct declares them, the
-/// order SeaORM's entity selects them in.
+/// A table's model, as written (SeaORM's derive reads its field types as written: a type
+/// passed through a `ty` fragment hides whether it is an `Option`), and a reader of its
+/// columns by position ([`crate::joined::Positional`]) in the order the struct declares
+/// them, the order SeaORM's entity selects them in.
 macro_rules! model {
-    (
+    (@positional
         $(#[$meta:meta])*
         pub struct Model {
             $($(#[$field_meta:meta])* pub $field:ident: $type:ty,)*
         }
     ) => {
-        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-        $(#[$meta])*
-        pub struct Model {
-            $($(#[$field_meta])* pub $field: $type,)*
-        }
-
         impl crate::joined::Positional for Model {
             const WIDTH: usize = [$(stringify!($field)),*].len();
 
@@ -33,6 +28,10 @@ macro_rules! model {
             }
         }
     };
+    ($($model:tt)*) => {
+        $($model)*
+        model!(@positional $($model)*);
+    };
 }
 
 /// The `districts` table.
@@ -40,6 +39,7 @@ pub mod district {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "districts")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -68,6 +68,7 @@ pub mod school {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "schools")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -91,6 +92,7 @@ pub mod person {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "persons")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -117,6 +119,7 @@ pub mod student {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "students")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -148,6 +151,7 @@ pub mod alliance {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "alliances")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -185,6 +189,7 @@ pub mod phase_change {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "alliance_phase_changes")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -209,6 +214,7 @@ pub mod member {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "alliance_members")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -234,6 +240,7 @@ pub mod goal {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "goals")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -269,6 +276,7 @@ pub mod goal_revision {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "goal_revisions")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -293,6 +301,7 @@ pub mod progress_entry {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "progress_entries")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -319,6 +328,7 @@ pub mod audit_event {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "audit_events")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -347,6 +357,7 @@ pub mod voice_entry {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "voice_entries")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -376,6 +387,7 @@ pub mod voice_entry_goal {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "voice_entry_goals")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -396,6 +408,7 @@ pub mod goal_acceptance {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "goal_acceptances")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -420,6 +433,7 @@ pub mod intervention {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "interventions")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -451,6 +465,7 @@ pub mod intervention_goal {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "intervention_goals")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -471,6 +486,7 @@ pub mod intervention_change {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "intervention_status_changes")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -495,6 +511,7 @@ pub mod communication {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "communications")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -523,6 +540,7 @@ pub mod communication_recipient {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "communication_recipients")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -543,6 +561,7 @@ pub mod communication_goal {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "communication_goals")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -564,6 +583,7 @@ pub mod communication_reply {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "communication_replies")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -586,6 +606,7 @@ pub mod feedback_request {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "feedback_requests")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -612,6 +633,7 @@ pub mod feedback_response {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "feedback_responses")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -644,6 +666,7 @@ pub mod reflection {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "reflections")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -671,6 +694,7 @@ pub mod reflection_participant {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "reflection_participants")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -691,6 +715,7 @@ pub mod reflection_considered {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "reflection_considered")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -713,6 +738,7 @@ pub mod next_step {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "next_steps")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -740,6 +766,7 @@ pub mod next_step_citation {
     use sea_orm::entity::prelude::*;
 
     model! {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
         #[sea_orm(table_name = "next_step_citations")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]

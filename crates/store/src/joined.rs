@@ -322,6 +322,32 @@ mod tests {
             by_name
         );
 
+        // And by name under a prefix ([`optional`]): a membership with nullable columns
+        // that an outer join did not find is none, not an error (SeaORM's derive tells
+        // them by their written `Option` types, which `entities::model!` must keep).
+        let mut select = sea_orm::sea_query::Query::select();
+        columns_of::<alliance::Entity>(&mut select, alliance::Entity, "a_");
+        columns_of::<member::Entity>(&mut select, member::Entity, "m_");
+        select
+            .from(alliance::Entity)
+            .left_join(member::Entity, Condition::all().add(Expr::cust("1 = 0")));
+        let found = db
+            .query_all_raw(db.get_database_backend().build(&select))
+            .await
+            .expect("alliances without members");
+        assert!(!found.is_empty());
+        for row in &found {
+            assert!(
+                optional::<alliance::Entity>(row, "a_")
+                    .expect("alliance")
+                    .is_some()
+            );
+            assert_eq!(
+                optional::<member::Entity>(row, "m_").expect("no member"),
+                None
+            );
+        }
+
         store.close().await.ok();
         test.cleanup().await;
     }
