@@ -10,13 +10,14 @@ use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use tracing::instrument;
 
 use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined::Positional;
 use crate::{Store, audit, convert, joined, scope};
 
 /// An observation to record.
@@ -227,25 +228,36 @@ pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[alliance_domain::ids::AllianceId],
 ) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
-    let goals: Vec<(uuid::Uuid, uuid::Uuid)> = goal::Entity::find()
-        .select_only()
-        .columns([goal::Column::Id, goal::Column::AllianceId])
+    const ALLIANCE: &str = "alliance_of_goal";
+    let statement = progress_entry::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            progress_entry::Entity::belongs_to(goal::Entity)
+                .from(progress_entry::Column::GoalId)
+                .to(goal::Column::Id)
+                .into(),
+        )
+        .column_as(goal::Column::AllianceId, ALLIANCE)
         .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .into_tuple()
-        .all(db)
-        .await
-        .domain()?;
-    let alliance_of: HashMap<uuid::Uuid, uuid::Uuid> = goals.into_iter().collect();
-    let rows = progress_entry::Entity::find()
-        .filter(progress_entry::Column::GoalId.is_in(alliance_of.keys().copied()))
         .order_by_desc(progress_entry::Column::ObservedAt)
-        .all(db)
-        .await
-        .domain()?;
-    rows.into_iter()
-        .map(|row| {
-            let alliance = alliance_domain::ids::AllianceId(alliance_of[&row.goal_id]);
-            Ok((alliance, convert::progress_entry(row)?))
+        .order_by_desc(progress_entry::Column::Id)
+        .build(db.get_database_backend());
+    let rows = db.query_all_raw(statement).await.domain()?;
+    // By position: the entry's columns, then its goal's alliance.
+    let found = joined::rows(&rows, |row| {
+        Ok((
+            row.at(progress_entry::Model::WIDTH)?,
+            progress_entry::Model::read(row, 0)?,
+        ))
+    })
+    .domain()?;
+    found
+        .into_iter()
+        .map(|(alliance, entry)| {
+            Ok((
+                alliance_domain::ids::AllianceId(alliance),
+                convert::progress_entry(entry)?,
+            ))
         })
         .collect()
 }

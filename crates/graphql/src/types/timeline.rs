@@ -97,38 +97,58 @@ pub(crate) async fn events(
         record,
         intervention: None,
     };
+    // Every kind at once: one round of statements, not one after another.
+    let (
+        goals,
+        progress,
+        voice,
+        interventions,
+        communications,
+        requests,
+        responses,
+        reflections,
+        next_steps,
+        phases,
+    ) = futures::try_join!(
+        load(ctx, GoalsOf(alliance)),
+        load(ctx, ProgressOfAlliance(alliance)),
+        load(ctx, VoiceOf(alliance)),
+        load(ctx, InterventionsOf(alliance)),
+        load(ctx, CommunicationsOf(alliance)),
+        load(ctx, RequestsOf(alliance)),
+        load(ctx, ResponsesOf(alliance)),
+        load(ctx, ReflectionsOf(alliance)),
+        load(ctx, NextStepsOf(alliance)),
+        load(ctx, PhasesOf(alliance)),
+    )?;
+    let interventions = interventions.unwrap_or_default();
+    // Then one batch for every intervention's history.
+    let histories =
+        futures::future::try_join_all(interventions.iter().map(|i| load(ctx, ChangesOf(i.id))))
+            .await?;
+
     let mut events = Vec::new();
-    for g in load(ctx, GoalsOf(alliance)).await?.unwrap_or_default() {
+    for g in goals.unwrap_or_default() {
         events.push(event(
             TimelineKind::GoalSet,
             g.created_at,
             TimelineRecord::Goal(Goal(g)),
         ));
     }
-    for p in load(ctx, ProgressOfAlliance(alliance))
-        .await?
-        .unwrap_or_default()
-    {
+    for p in progress.unwrap_or_default() {
         events.push(event(
             TimelineKind::ProgressRecorded,
             p.observed_at,
             TimelineRecord::ProgressEntry(ProgressEntry(p)),
         ));
     }
-    for v in load(ctx, VoiceOf(alliance)).await?.unwrap_or_default() {
+    for v in voice.unwrap_or_default() {
         events.push(event(
             TimelineKind::VoiceRecorded,
             v.said_at,
             TimelineRecord::VoiceEntry(VoiceEntry(v)),
         ));
     }
-    let interventions = load(ctx, InterventionsOf(alliance))
-        .await?
-        .unwrap_or_default();
-    // One batch for every intervention's history.
-    let histories =
-        futures::future::try_join_all(interventions.iter().map(|i| load(ctx, ChangesOf(i.id))))
-            .await?;
     for (i, history) in interventions.into_iter().zip(histories) {
         for c in history.unwrap_or_default() {
             events.push(TimelineEvent {
@@ -139,48 +159,42 @@ pub(crate) async fn events(
             });
         }
     }
-    for c in load(ctx, CommunicationsOf(alliance))
-        .await?
-        .unwrap_or_default()
-    {
+    for c in communications.unwrap_or_default() {
         events.push(event(
             TimelineKind::CommunicationLogged,
             c.occurred_at,
             TimelineRecord::Communication(Communication(c)),
         ));
     }
-    for r in load(ctx, RequestsOf(alliance)).await?.unwrap_or_default() {
+    for r in requests.unwrap_or_default() {
         events.push(event(
             TimelineKind::FeedbackRequested,
             r.requested_at,
             TimelineRecord::FeedbackRequest(FeedbackRequest(r)),
         ));
     }
-    for r in load(ctx, ResponsesOf(alliance)).await?.unwrap_or_default() {
+    for r in responses.unwrap_or_default() {
         events.push(event(
             TimelineKind::FeedbackAnswered,
             r.submitted_at,
             TimelineRecord::FeedbackResponse(FeedbackResponse(r)),
         ));
     }
-    for r in load(ctx, ReflectionsOf(alliance))
-        .await?
-        .unwrap_or_default()
-    {
+    for r in reflections.unwrap_or_default() {
         events.push(event(
             TimelineKind::ReflectionRecorded,
             r.held_at,
             TimelineRecord::Reflection(Reflection(r)),
         ));
     }
-    for n in load(ctx, NextStepsOf(alliance)).await?.unwrap_or_default() {
+    for n in next_steps.unwrap_or_default() {
         events.push(event(
             TimelineKind::NextStepRecorded,
             n.created_at,
             TimelineRecord::NextStep(NextStep(n)),
         ));
     }
-    for p in load(ctx, PhasesOf(alliance)).await?.unwrap_or_default() {
+    for p in phases.unwrap_or_default() {
         events.push(event(
             TimelineKind::PhaseChanged,
             p.changed_at,
