@@ -62,7 +62,8 @@ pub(crate) trait Positional: Sized {
     fn read(row: &Cells<'_>, first: usize) -> Result<Self, DbErr>;
 }
 
-/// Every model `select` finds, read by position.
+/// Every model `select` finds, read by position. `select` keeps the entity's own
+/// columns (no `select_only`); filters, joins and order are its own.
 pub(crate) async fn all<E>(
     db: &impl ConnectionTrait,
     select: Select<E>,
@@ -74,13 +75,13 @@ where
     let found = db
         .query_all_raw(select.build(db.get_database_backend()))
         .await?;
+    width_is(&found, E::Model::WIDTH)?;
     rows(&found, |row| E::Model::read(row, 0))
 }
 
 /// Every pair `select` finds, read by position: `F`'s columns follow `E`'s, and a null
 /// in its first column (every table's first column is its key or part of it, a uuid,
-/// never null) means an outer
-/// join found none.
+/// never null) means an outer join found none.
 pub(crate) async fn all_also<E, F>(
     db: &impl ConnectionTrait,
     select: SelectTwo<E, F>,
@@ -94,14 +95,59 @@ where
     let found = db
         .query_all_raw(select.build(db.get_database_backend()))
         .await?;
-    rows(&found, |row| {
-        let first = E::Model::read(row, 0)?;
-        let second = match row.at::<Option<uuid::Uuid>>(E::Model::WIDTH)? {
-            Some(_) => Some(F::Model::read(row, E::Model::WIDTH)?),
-            None => None,
-        };
-        Ok((first, second))
-    })
+    width_is(&found, E::Model::WIDTH + F::Model::WIDTH)?;
+    // `F`'s column types are checked on the first row that has an `F`, not the first row.
+    let mut second_checked = false;
+    found
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let first = E::Model::read(
+                &Cells {
+                    row,
+                    checked: n > 0,
+                },
+                0,
+            )?;
+            let cells = Cells {
+                row,
+                checked: second_checked,
+            };
+            let second = match cells.at::<Option<uuid::Uuid>>(E::Model::WIDTH)? {
+                Some(_) => {
+                    let second = F::Model::read(&cells, E::Model::WIDTH)?;
+                    second_checked = true;
+                    Some(second)
+                }
+                None => None,
+            };
+            Ok((first, second))
+        })
+        .collect()
+}
+
+/// Refuses rows of another width than the models read from them expect: a statement
+/// that selects other columns would otherwise be misread wherever neighbouring columns
+/// share a type.
+fn width_is(found: &[QueryResult], expected: usize) -> Result<(), DbErr> {
+    use sqlx::Row;
+    let Some(row) = found.first() else {
+        return Ok(());
+    };
+    let width = if let Some(row) = row.try_as_pg_row() {
+        row.len()
+    } else if let Some(row) = row.try_as_sqlite_row() {
+        row.len()
+    } else {
+        return Err(DbErr::Custom("a row from an unknown driver".into()));
+    };
+    if width == expected {
+        Ok(())
+    } else {
+        Err(DbErr::Custom(format!(
+            "a row of {width} columns where {expected} were expected"
+        )))
+    }
 }
 
 /// The rows of one statement, read by column position and decoded by the driver itself:
@@ -280,6 +326,13 @@ mod tests {
         // Only rows make the comparison worth anything: the demo fills every table.
         let empty: Vec<_> = read.iter().filter(|(_, rows)| *rows == 0).collect();
         assert!(empty.is_empty(), "tables the demo left empty: {empty:?}");
+
+        // A statement that selects other columns than the model's is refused, not misread.
+        let narrow = goal::Entity::find()
+            .select_only()
+            .column(goal::Column::Id)
+            .column(goal::Column::AllianceId);
+        assert!(all(db, narrow).await.is_err());
 
         // Pairs: the second model's columns after the first's, and none where an outer
         // join found nothing (here a left join on a condition no row meets).
