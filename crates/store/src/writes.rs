@@ -89,6 +89,12 @@ impl Writes {
         self.commits.load(Ordering::Relaxed)
     }
 
+    /// Where a single statement commits by itself, durably, with no transaction around
+    /// it: PostgreSQL's pool. None on SQLite, whose writers share a transaction.
+    pub(crate) fn alone(&self) -> Option<&DatabaseConnection> {
+        self.group.is_none().then_some(&self.db)
+    }
+
     /// Counts a commit made outside a [`Tx`]: a single statement that committed by itself.
     pub(crate) fn committed(&self) {
         self.commits.fetch_add(1, Ordering::Relaxed);
