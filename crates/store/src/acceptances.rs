@@ -10,6 +10,7 @@ use tracing::instrument;
 use crate::convert::parse;
 use crate::entities::goal_acceptance;
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 
 fn convert(m: goal_acceptance::Model) -> StoreResult<GoalAcceptance> {
     Ok(GoalAcceptance {
@@ -78,11 +79,13 @@ pub async fn for_goals(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
 ) -> StoreResult<Vec<GoalAcceptance>> {
-    let rows = goal_acceptance::Entity::find()
-        .filter(goal_acceptance::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(goal_acceptance::Column::RecordedAt)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        goal_acceptance::Entity::find()
+            .filter(goal_acceptance::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(goal_acceptance::Column::RecordedAt),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert).collect()
 }

@@ -194,13 +194,15 @@ pub async fn phase_history(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<PhaseChange>> {
-    let rows = phase_change::Entity::find()
-        .filter(phase_change::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(phase_change::Column::ChangedAt)
-        .order_by_asc(phase_change::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        phase_change::Entity::find()
+            .filter(phase_change::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(phase_change::Column::ChangedAt)
+            .order_by_asc(phase_change::Column::Id),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert::phase_change).collect()
 }
 

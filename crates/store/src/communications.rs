@@ -18,6 +18,7 @@ use crate::entities::{
     communication, communication_goal, communication_recipient, communication_reply,
 };
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::scope;
 
 /// A communication to log.
@@ -116,22 +117,26 @@ async fn complete(
     let mut recipients: HashMap<uuid::Uuid, Vec<MemberId>> = HashMap::new();
     let mut shared: HashMap<uuid::Uuid, Vec<SharedGoal>> = HashMap::new();
     if !ids.is_empty() {
-        let links = communication_recipient::Entity::find()
-            .filter(communication_recipient::Column::CommunicationId.is_in(ids.clone()))
-            .all(db)
-            .await
-            .domain()?;
+        let links = joined::all(
+            db,
+            communication_recipient::Entity::find()
+                .filter(communication_recipient::Column::CommunicationId.is_in(ids.clone())),
+        )
+        .await
+        .domain()?;
         for link in links {
             recipients
                 .entry(link.communication_id)
                 .or_default()
                 .push(MemberId(link.member_id));
         }
-        let goals = communication_goal::Entity::find()
-            .filter(communication_goal::Column::CommunicationId.is_in(ids))
-            .all(db)
-            .await
-            .domain()?;
+        let goals = joined::all(
+            db,
+            communication_goal::Entity::find()
+                .filter(communication_goal::Column::CommunicationId.is_in(ids)),
+        )
+        .await
+        .domain()?;
         for goal in goals {
             shared
                 .entry(goal.communication_id)
@@ -160,18 +165,20 @@ pub async fn for_alliances(
     scope: &ReadScope,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<Communication>> {
-    let rows = communication::Entity::find()
-        .filter(communication::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            communication::Column::Visibility,
-            communication::Column::AllianceId,
-        ))
-        .order_by_desc(communication::Column::OccurredAt)
-        .order_by_desc(communication::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        communication::Entity::find()
+            .filter(communication::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                communication::Column::Visibility,
+                communication::Column::AllianceId,
+            ))
+            .order_by_desc(communication::Column::OccurredAt)
+            .order_by_desc(communication::Column::Id),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }
 
@@ -182,17 +189,21 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[CommunicationId],
 ) -> StoreResult<Vec<Communication>> {
-    let rows = communication::Entity::find()
-        .filter(communication::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .filter(communication::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            communication::Column::Visibility,
-            communication::Column::AllianceId,
-        ))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        communication::Entity::find()
+            .filter(communication::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .filter(
+                communication::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)),
+            )
+            .filter(scope::visible_to_viewer(
+                scope,
+                communication::Column::Visibility,
+                communication::Column::AllianceId,
+            )),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }
 
@@ -252,11 +263,13 @@ pub async fn replies(
     db: &impl ConnectionTrait,
     ids: &[CommunicationId],
 ) -> StoreResult<Vec<Reply>> {
-    let rows = communication_reply::Entity::find()
-        .filter(communication_reply::Column::CommunicationId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(communication_reply::Column::CreatedAt)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        communication_reply::Entity::find()
+            .filter(communication_reply::Column::CommunicationId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(communication_reply::Column::CreatedAt),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert_reply).collect())
 }

@@ -93,13 +93,15 @@ pub async fn requests_for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<FeedbackRequest>> {
-    let rows = feedback_request::Entity::find()
-        .filter(feedback_request::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_desc(feedback_request::Column::RequestedAt)
-        .order_by_desc(feedback_request::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        feedback_request::Entity::find()
+            .filter(feedback_request::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_desc(feedback_request::Column::RequestedAt)
+            .order_by_desc(feedback_request::Column::Id),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert_request).collect()
 }
 
@@ -196,13 +198,15 @@ pub async fn responses_for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<FeedbackResponse>> {
-    let rows = feedback_response::Entity::find()
-        .filter(feedback_response::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_desc(feedback_response::Column::SubmittedAt)
-        .order_by_desc(feedback_response::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        feedback_response::Entity::find()
+            .filter(feedback_response::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_desc(feedback_response::Column::SubmittedAt)
+            .order_by_desc(feedback_response::Column::Id),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert_response).collect())
 }
 
@@ -237,13 +241,16 @@ pub async fn responses_by_ids(
     scope: &alliance_domain::access::ReadScope,
     ids: &[FeedbackResponseId],
 ) -> StoreResult<Vec<FeedbackResponse>> {
-    let rows = feedback_response::Entity::find()
-        .filter(feedback_response::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .filter(
-            feedback_response::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)),
-        )
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        feedback_response::Entity::find()
+            .filter(feedback_response::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .filter(
+                feedback_response::Column::AllianceId
+                    .in_subquery(scope::visible_alliance_ids(scope)),
+            ),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert_response).collect())
 }

@@ -50,12 +50,14 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[GoalId],
 ) -> StoreResult<Vec<Goal>> {
-    let rows = goal::Entity::find()
-        .filter(goal::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        goal::Entity::find()
+            .filter(goal::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert::goal).collect()
 }
 
@@ -215,11 +217,13 @@ pub async fn revisions(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
 ) -> StoreResult<Vec<GoalRevision>> {
-    let rows = goal_revision::Entity::find()
-        .filter(goal_revision::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_desc(goal_revision::Column::Version)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        goal_revision::Entity::find()
+            .filter(goal_revision::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_desc(goal_revision::Column::Version),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::goal_revision).collect())
 }

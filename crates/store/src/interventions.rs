@@ -18,6 +18,7 @@ use tracing::instrument;
 use crate::convert::parse;
 use crate::entities::{intervention, intervention_change, intervention_goal};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::scope;
 
 /// An intervention to plan.
@@ -159,11 +160,13 @@ async fn with_goals(
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut goals: HashMap<uuid::Uuid, Vec<GoalId>> = HashMap::new();
     if !ids.is_empty() {
-        for link in intervention_goal::Entity::find()
-            .filter(intervention_goal::Column::InterventionId.is_in(ids))
-            .all(db)
-            .await
-            .domain()?
+        for link in joined::all(
+            db,
+            intervention_goal::Entity::find()
+                .filter(intervention_goal::Column::InterventionId.is_in(ids)),
+        )
+        .await
+        .domain()?
         {
             goals
                 .entry(link.intervention_id)
@@ -185,13 +188,15 @@ pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<Intervention>> {
-    let rows = intervention::Entity::find()
-        .filter(intervention::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(intervention::Column::CreatedAt)
-        .order_by_asc(intervention::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        intervention::Entity::find()
+            .filter(intervention::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(intervention::Column::CreatedAt)
+            .order_by_asc(intervention::Column::Id),
+    )
+    .await
+    .domain()?;
     with_goals(db, rows).await
 }
 
@@ -221,13 +226,15 @@ pub async fn changes(
     db: &impl ConnectionTrait,
     ids: &[InterventionId],
 ) -> StoreResult<Vec<InterventionChange>> {
-    let rows = intervention_change::Entity::find()
-        .filter(intervention_change::Column::InterventionId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(intervention_change::Column::ChangedAt)
-        .order_by_asc(intervention_change::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        intervention_change::Entity::find()
+            .filter(intervention_change::Column::InterventionId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(intervention_change::Column::ChangedAt)
+            .order_by_asc(intervention_change::Column::Id),
+    )
+    .await
+    .domain()?;
     rows.into_iter()
         .map(|m| {
             Ok(InterventionChange {

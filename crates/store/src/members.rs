@@ -32,13 +32,15 @@ pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<AllianceMember>> {
-    let rows = member::Entity::find()
-        .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(member::Column::JoinedAt)
-        .order_by_asc(member::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        member::Entity::find()
+            .filter(member::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(member::Column::JoinedAt)
+            .order_by_asc(member::Column::Id),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert::member).collect()
 }
 
@@ -81,12 +83,14 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[MemberId],
 ) -> StoreResult<Vec<AllianceMember>> {
-    let rows = member::Entity::find()
-        .filter(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(member::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        member::Entity::find()
+            .filter(member::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .filter(member::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert::member).collect()
 }
 

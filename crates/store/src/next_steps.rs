@@ -18,6 +18,7 @@ use tracing::instrument;
 use crate::convert::parse;
 use crate::entities::{feedback_response, next_step, next_step_citation};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::scope;
 
 /// `SELECT 1 FROM next_step_citations WHERE …` citing the `feedback_responses` row of
@@ -157,11 +158,13 @@ async fn complete(
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut citations: HashMap<uuid::Uuid, Vec<RecordRef>> = HashMap::new();
     if !ids.is_empty() {
-        for c in next_step_citation::Entity::find()
-            .filter(next_step_citation::Column::NextStepId.is_in(ids))
-            .all(db)
-            .await
-            .domain()?
+        for c in joined::all(
+            db,
+            next_step_citation::Entity::find()
+                .filter(next_step_citation::Column::NextStepId.is_in(ids)),
+        )
+        .await
+        .domain()?
         {
             if let Some(r) = RecordRef::from_parts(&c.record_type, c.record_id) {
                 citations.entry(c.next_step_id).or_default().push(r);
@@ -183,18 +186,20 @@ pub async fn for_alliances(
     scope: &ReadScope,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<NextStep>> {
-    let rows = next_step::Entity::find()
-        .filter(next_step::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            next_step::Column::Visibility,
-            next_step::Column::AllianceId,
-        ))
-        .order_by_desc(next_step::Column::CreatedAt)
-        .order_by_desc(next_step::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        next_step::Entity::find()
+            .filter(next_step::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                next_step::Column::Visibility,
+                next_step::Column::AllianceId,
+            ))
+            .order_by_desc(next_step::Column::CreatedAt)
+            .order_by_desc(next_step::Column::Id),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }
 
@@ -205,17 +210,19 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[NextStepId],
 ) -> StoreResult<Vec<NextStep>> {
-    let rows = next_step::Entity::find()
-        .filter(next_step::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .filter(next_step::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            next_step::Column::Visibility,
-            next_step::Column::AllianceId,
-        ))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        next_step::Entity::find()
+            .filter(next_step::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .filter(next_step::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                next_step::Column::Visibility,
+                next_step::Column::AllianceId,
+            )),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }
 
@@ -244,12 +251,14 @@ pub async fn cited_responses(
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let rows = next_step_citation::Entity::find()
-        .filter(next_step_citation::Column::RecordType.eq("FEEDBACK_RESPONSE"))
-        .filter(next_step_citation::Column::RecordId.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        next_step_citation::Entity::find()
+            .filter(next_step_citation::Column::RecordType.eq("FEEDBACK_RESPONSE"))
+            .filter(next_step_citation::Column::RecordId.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows
         .into_iter()
         .map(|c| FeedbackResponseId(c.record_id))

@@ -11,6 +11,7 @@ use tracing::instrument;
 
 use crate::entities::{member, person};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::{convert, scope};
 
 /// A person to add to the directory.
@@ -47,12 +48,14 @@ pub async fn by_ids(
     district: DistrictId,
     ids: &[PersonId],
 ) -> StoreResult<Vec<Person>> {
-    let rows = person::Entity::find()
-        .filter(person::Column::DistrictId.eq(district.0))
-        .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        person::Entity::find()
+            .filter(person::Column::DistrictId.eq(district.0))
+            .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::person).collect())
 }
 
@@ -80,13 +83,15 @@ pub async fn visible(
             reach = reach.add(person::Column::Id.eq(own.0));
         }
     }
-    let rows = person::Entity::find()
-        .filter(person::Column::DistrictId.eq(scope.district_id.0))
-        .filter(reach)
-        .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        person::Entity::find()
+            .filter(person::Column::DistrictId.eq(scope.district_id.0))
+            .filter(reach)
+            .filter(person::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::person).collect())
 }
 

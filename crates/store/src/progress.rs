@@ -212,12 +212,14 @@ pub async fn by_ids(
         .from(goal::Entity)
         .and_where(goal::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
         .to_owned();
-    let rows = progress_entry::Entity::find()
-        .filter(progress_entry::Column::GoalId.in_subquery(goals_in_reach))
-        .filter(progress_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        progress_entry::Entity::find()
+            .filter(progress_entry::Column::GoalId.in_subquery(goals_in_reach))
+            .filter(progress_entry::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     rows.into_iter().map(convert::progress_entry).collect()
 }
 

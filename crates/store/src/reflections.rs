@@ -15,6 +15,7 @@ use tracing::instrument;
 use crate::convert::parse;
 use crate::entities::{reflection, reflection_considered, reflection_participant};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::scope;
 
 /// A reflection to record.
@@ -110,22 +111,26 @@ async fn complete(
     let mut participants: HashMap<uuid::Uuid, Vec<MemberId>> = HashMap::new();
     let mut considered: HashMap<uuid::Uuid, Vec<RecordRef>> = HashMap::new();
     if !ids.is_empty() {
-        for p in reflection_participant::Entity::find()
-            .filter(reflection_participant::Column::ReflectionId.is_in(ids.clone()))
-            .all(db)
-            .await
-            .domain()?
+        for p in joined::all(
+            db,
+            reflection_participant::Entity::find()
+                .filter(reflection_participant::Column::ReflectionId.is_in(ids.clone())),
+        )
+        .await
+        .domain()?
         {
             participants
                 .entry(p.reflection_id)
                 .or_default()
                 .push(MemberId(p.member_id));
         }
-        for c in reflection_considered::Entity::find()
-            .filter(reflection_considered::Column::ReflectionId.is_in(ids))
-            .all(db)
-            .await
-            .domain()?
+        for c in joined::all(
+            db,
+            reflection_considered::Entity::find()
+                .filter(reflection_considered::Column::ReflectionId.is_in(ids)),
+        )
+        .await
+        .domain()?
         {
             if let Some(r) = RecordRef::from_parts(&c.record_type, c.record_id) {
                 considered.entry(c.reflection_id).or_default().push(r);
@@ -150,18 +155,20 @@ pub async fn for_alliances(
     scope: &ReadScope,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<Reflection>> {
-    let rows = reflection::Entity::find()
-        .filter(reflection::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            reflection::Column::Visibility,
-            reflection::Column::AllianceId,
-        ))
-        .order_by_desc(reflection::Column::HeldAt)
-        .order_by_desc(reflection::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        reflection::Entity::find()
+            .filter(reflection::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                reflection::Column::Visibility,
+                reflection::Column::AllianceId,
+            ))
+            .order_by_desc(reflection::Column::HeldAt)
+            .order_by_desc(reflection::Column::Id),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }
 
@@ -172,16 +179,18 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[ReflectionId],
 ) -> StoreResult<Vec<Reflection>> {
-    let rows = reflection::Entity::find()
-        .filter(reflection::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .filter(reflection::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            reflection::Column::Visibility,
-            reflection::Column::AllianceId,
-        ))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        reflection::Entity::find()
+            .filter(reflection::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .filter(reflection::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                reflection::Column::Visibility,
+                reflection::Column::AllianceId,
+            )),
+    )
+    .await
+    .domain()?;
     complete(db, rows).await
 }

@@ -10,6 +10,7 @@ use tracing::instrument;
 
 use crate::entities::school;
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::{Page, convert};
 
 /// A page of the district's schools by name, and how many there are.
@@ -40,12 +41,14 @@ pub async fn by_ids(
     district: DistrictId,
     ids: &[SchoolId],
 ) -> StoreResult<Vec<School>> {
-    let rows = school::Entity::find()
-        .filter(school::Column::DistrictId.eq(district.0))
-        .filter(school::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        school::Entity::find()
+            .filter(school::Column::DistrictId.eq(district.0))
+            .filter(school::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::school).collect())
 }
 

@@ -152,12 +152,14 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[StudentId],
 ) -> StoreResult<Vec<Student>> {
-    let rows = student::Entity::find()
-        .filter(scope::students(scope))
-        .filter(student::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        student::Entity::find()
+            .filter(scope::students(scope))
+            .filter(student::Column::Id.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::student).collect())
 }
 
@@ -169,12 +171,14 @@ pub async fn of_persons(
     district: DistrictId,
     persons: &[PersonId],
 ) -> StoreResult<Vec<Student>> {
-    let rows = student::Entity::find()
-        .filter(student::Column::DistrictId.eq(district.0))
-        .filter(student::Column::PersonId.is_in(persons.iter().map(|id| id.0)))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        student::Entity::find()
+            .filter(student::Column::DistrictId.eq(district.0))
+            .filter(student::Column::PersonId.is_in(persons.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
     Ok(rows.into_iter().map(convert::student).collect())
 }
 

@@ -16,6 +16,7 @@ use tracing::instrument;
 use crate::convert::parse;
 use crate::entities::{voice_entry, voice_entry_goal};
 use crate::error::{IntoDomain, StoreResult};
+use crate::joined;
 use crate::scope;
 
 /// Words to record.
@@ -93,11 +94,13 @@ async fn with_goals(
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut goals: HashMap<uuid::Uuid, Vec<GoalId>> = HashMap::new();
     if !ids.is_empty() {
-        let links = voice_entry_goal::Entity::find()
-            .filter(voice_entry_goal::Column::VoiceEntryId.is_in(ids))
-            .all(db)
-            .await
-            .domain()?;
+        let links = joined::all(
+            db,
+            voice_entry_goal::Entity::find()
+                .filter(voice_entry_goal::Column::VoiceEntryId.is_in(ids)),
+        )
+        .await
+        .domain()?;
         for link in links {
             goals
                 .entry(link.voice_entry_id)
@@ -120,18 +123,20 @@ pub async fn for_alliances(
     scope: &ReadScope,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<VoiceEntry>> {
-    let rows = voice_entry::Entity::find()
-        .filter(voice_entry::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            voice_entry::Column::Visibility,
-            voice_entry::Column::AllianceId,
-        ))
-        .order_by_desc(voice_entry::Column::SaidAt)
-        .order_by_desc(voice_entry::Column::Id)
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        voice_entry::Entity::find()
+            .filter(voice_entry::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                voice_entry::Column::Visibility,
+                voice_entry::Column::AllianceId,
+            ))
+            .order_by_desc(voice_entry::Column::SaidAt)
+            .order_by_desc(voice_entry::Column::Id),
+    )
+    .await
+    .domain()?;
     with_goals(db, rows).await
 }
 
@@ -142,16 +147,18 @@ pub async fn by_ids(
     scope: &ReadScope,
     ids: &[VoiceEntryId],
 ) -> StoreResult<Vec<VoiceEntry>> {
-    let rows = voice_entry::Entity::find()
-        .filter(voice_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .filter(voice_entry::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
-        .filter(scope::visible_to_viewer(
-            scope,
-            voice_entry::Column::Visibility,
-            voice_entry::Column::AllianceId,
-        ))
-        .all(db)
-        .await
-        .domain()?;
+    let rows = joined::all(
+        db,
+        voice_entry::Entity::find()
+            .filter(voice_entry::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .filter(voice_entry::Column::AllianceId.in_subquery(scope::visible_alliance_ids(scope)))
+            .filter(scope::visible_to_viewer(
+                scope,
+                voice_entry::Column::Visibility,
+                voice_entry::Column::AllianceId,
+            )),
+    )
+    .await
+    .domain()?;
     with_goals(db, rows).await
 }
