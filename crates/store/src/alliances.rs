@@ -10,37 +10,27 @@ use alliance_domain::values::{AlliancePhase, AllianceStatus};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, RelationTrait, Select, Set,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, RelationTrait, Select, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{alliance, goal, member, phase_change, student};
 use crate::error::{IntoDomain, StoreResult, unique_is};
-use crate::joined::Positional;
 use crate::{convert, joined, scope};
 
 async fn load(
     db: &impl ConnectionTrait,
     query: Select<alliance::Entity>,
 ) -> StoreResult<Vec<Alliance>> {
-    let statement = query
+    let select = query
         .join(JoinType::InnerJoin, alliance::Relation::Student.def())
         .column_as(student::Column::SchoolId, SCHOOL)
         .order_by_asc(alliance::Column::CreatedAt)
-        .order_by_asc(alliance::Column::Id)
-        .build(db.get_database_backend());
-    let rows = db.query_all_raw(statement).await.domain()?;
-    // By position: the alliance's columns, then its student's school.
-    let found = joined::rows(&rows, |row| {
-        Ok((
-            alliance::Model::read(row, 0)?,
-            SchoolId(row.at(alliance::Model::WIDTH)?),
-        ))
-    })
-    .domain()?;
+        .order_by_asc(alliance::Column::Id);
+    let found: Vec<(_, uuid::Uuid)> = joined::all_with(db, select).await.domain()?;
     found
         .into_iter()
-        .map(|(a, school)| convert::alliance(a, school))
+        .map(|(a, school)| convert::alliance(a, SchoolId(school)))
         .collect()
 }
 

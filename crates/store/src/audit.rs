@@ -7,8 +7,8 @@ use alliance_domain::model::AuditEvent;
 use alliance_domain::values::AuditAction;
 use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, Query, WithClause};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use tracing::instrument;
 
@@ -122,7 +122,7 @@ pub(crate) async fn insert_with_event(
     event: &AuditEvent,
 ) -> StoreResult<()> {
     let events = std::slice::from_ref(event);
-    if store.db.get_database_backend() == DbBackend::Postgres {
+    if let Some(db) = store.writes.alone() {
         let with = WithClause::new()
             .cte(
                 CommonTableExpression::new()
@@ -132,8 +132,8 @@ pub(crate) async fn insert_with_event(
             )
             .to_owned()
             .query(row);
-        let statement = store.db.get_database_backend().build(&with);
-        store.db.execute_raw(statement).await.domain()?;
+        let statement = db.get_database_backend().build(&with);
+        db.execute_raw(statement).await.domain()?;
         store.writes.committed();
         return Ok(());
     }

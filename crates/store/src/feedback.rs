@@ -11,14 +11,14 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    QuerySelect, Set,
 };
 use tracing::instrument;
 
 use crate::convert::parse;
 use crate::entities::{feedback_request, feedback_response};
 use crate::error::{IntoDomain, StoreResult};
-use crate::joined::{self, Positional};
+use crate::joined;
 use crate::next_steps;
 use crate::scope;
 
@@ -218,20 +218,16 @@ pub async fn responses_with_citations_for_alliances(
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(FeedbackResponse, bool)>> {
     const CITED: &str = "cited_by_next_step";
-    let statement = feedback_response::Entity::find()
+    let select = feedback_response::Entity::find()
         .expr_as(Expr::exists(next_steps::citing_the_response()), CITED)
         .filter(feedback_response::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_desc(feedback_response::Column::SubmittedAt)
-        .order_by_desc(feedback_response::Column::Id)
-        .build(db.get_database_backend());
-    let rows = db.query_all_raw(statement).await.domain()?;
-    // By position: the answer's columns, then whether it is cited.
-    joined::rows(&rows, |row| {
-        let response = feedback_response::Model::read(row, 0)?;
-        let cited: bool = row.at(feedback_response::Model::WIDTH)?;
-        Ok((convert_response(response), cited))
-    })
-    .domain()
+        .order_by_desc(feedback_response::Column::Id);
+    let found: Vec<(_, bool)> = joined::all_with(db, select).await.domain()?;
+    Ok(found
+        .into_iter()
+        .map(|(response, cited)| (convert_response(response), cited))
+        .collect())
 }
 
 /// The answers among `ids` in alliances `scope` reaches.

@@ -1,5 +1,6 @@
 //! Reading rows: by column position where a statement returns many (its models with
-//! [`all`], [`all_also`] and [`Positional`], its other values with [`rows`]), and by name
+//! [`all`], [`all_also`], [`all_with`] and [`Positional`], its other values with
+//! [`rows`]), and by name
 //! for rows of several tables whose columns each carry a prefix of their table's.
 
 use sea_orm::sea_query::{Expr, IntoIden, SelectStatement};
@@ -98,32 +99,41 @@ where
     width_is(&found, E::Model::WIDTH + F::Model::WIDTH)?;
     // `F`'s column types are checked on the first row that has an `F`, not the first row.
     let mut second_checked = false;
-    found
-        .iter()
-        .enumerate()
-        .map(|(n, row)| {
-            let first = E::Model::read(
-                &Cells {
-                    row,
-                    checked: n > 0,
-                },
-                0,
-            )?;
-            let cells = Cells {
-                row,
-                checked: second_checked,
-            };
-            let second = match cells.at::<Option<uuid::Uuid>>(E::Model::WIDTH)? {
-                Some(_) => {
-                    let second = F::Model::read(&cells, E::Model::WIDTH)?;
-                    second_checked = true;
-                    Some(second)
-                }
-                None => None,
-            };
-            Ok((first, second))
-        })
-        .collect()
+    rows(&found, |cells| {
+        let first = E::Model::read(cells, 0)?;
+        let for_second = Cells {
+            row: cells.row,
+            checked: second_checked,
+        };
+        let second = match for_second.at::<Option<uuid::Uuid>>(E::Model::WIDTH)? {
+            Some(_) => {
+                second_checked = true;
+                Some(F::Model::read(&for_second, E::Model::WIDTH)?)
+            }
+            None => None,
+        };
+        Ok((first, second))
+    })
+}
+
+/// Every model `select` finds with the one column `select` adds after the model's own
+/// (a joined table's value, say), read by position.
+pub(crate) async fn all_with<E, T>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+) -> Result<Vec<(E::Model, T)>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+    T: Column,
+{
+    let found = db
+        .query_all_raw(select.build(db.get_database_backend()))
+        .await?;
+    width_is(&found, E::Model::WIDTH + 1)?;
+    rows(&found, |row| {
+        Ok((E::Model::read(row, 0)?, row.at(E::Model::WIDTH)?))
+    })
 }
 
 /// Refuses rows of another width than the models read from them expect: a statement
@@ -333,6 +343,21 @@ mod tests {
             .column(goal::Column::Id)
             .column(goal::Column::AllianceId);
         assert!(all(db, narrow).await.is_err());
+
+        // A model with one column after its own: the model, then that column's value.
+        let with_alliance =
+            goal::Entity::find().column_as(goal::Column::AllianceId, "alliance_again");
+        let found: Vec<(goal::Model, uuid::Uuid)> = all_with(db, with_alliance)
+            .await
+            .expect("goals with a column");
+        assert_eq!(
+            found.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>(),
+            goal::Entity::find().all(db).await.expect("goals by name")
+        );
+        assert!(found.iter().all(|(g, alliance)| g.alliance_id == *alliance));
+        let without: Result<Vec<(goal::Model, uuid::Uuid)>, _> =
+            all_with(db, goal::Entity::find()).await;
+        assert!(without.is_err(), "no column after the model's");
 
         // Pairs: the second model's columns after the first's, and none where an outer
         // join found nothing (here a left join on a condition no row meets).

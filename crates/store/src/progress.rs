@@ -17,7 +17,6 @@ use tracing::instrument;
 
 use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
-use crate::joined::Positional;
 use crate::{Store, audit, convert, joined, scope};
 
 /// An observation to record.
@@ -231,7 +230,7 @@ pub async fn for_alliances(
     ids: &[alliance_domain::ids::AllianceId],
 ) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
     const ALLIANCE: &str = "alliance_of_goal";
-    let statement = progress_entry::Entity::find()
+    let select = progress_entry::Entity::find()
         .join(
             JoinType::InnerJoin,
             progress_entry::Entity::belongs_to(goal::Entity)
@@ -242,20 +241,11 @@ pub async fn for_alliances(
         .column_as(goal::Column::AllianceId, ALLIANCE)
         .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_desc(progress_entry::Column::ObservedAt)
-        .order_by_desc(progress_entry::Column::Id)
-        .build(db.get_database_backend());
-    let rows = db.query_all_raw(statement).await.domain()?;
-    // By position: the entry's columns, then its goal's alliance.
-    let found = joined::rows(&rows, |row| {
-        Ok((
-            row.at(progress_entry::Model::WIDTH)?,
-            progress_entry::Model::read(row, 0)?,
-        ))
-    })
-    .domain()?;
+        .order_by_desc(progress_entry::Column::Id);
+    let found: Vec<(_, uuid::Uuid)> = joined::all_with(db, select).await.domain()?;
     found
         .into_iter()
-        .map(|(alliance, entry)| {
+        .map(|(entry, alliance)| {
             Ok((
                 alliance_domain::ids::AllianceId(alliance),
                 convert::progress_entry(entry)?,
