@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_core;
 mod m20261127_000002_create_practices;
+mod m20261207_000003_progress_newest_first;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_core::Migration),
             Box::new(m20261127_000002_create_practices::Migration),
+            Box::new(m20261207_000003_progress_newest_first::Migration),
         ]
     }
 }

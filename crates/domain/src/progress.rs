@@ -57,6 +57,12 @@ pub fn summarize(
                 .map(|v| (o.observed_at, v))
         })
         .collect();
+    // Entries are read newest first: turned round, they are in order already, where a
+    // sort of them as they come is its slowest case. Only when no two share an instant,
+    // so that the sort's order among equal instants is kept.
+    if points.is_sorted_by(|a, b| a.0 > b.0) {
+        points.reverse();
+    }
     points.sort_by_key(|(at, _)| *at);
 
     let latest = points.last().copied();
