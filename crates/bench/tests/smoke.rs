@@ -137,6 +137,21 @@ fn check(results: &Results, work: &Path) {
          between requests, read again only when its 30 s are up): {:?}",
         results.runs
     );
+    for dashboard in results.runs.iter().filter(|r| r.scenario == "dashboard") {
+        let floor = results
+            .runs
+            .iter()
+            .find(|r| r.scenario == "floor" && r.concurrency == dashboard.concurrency)
+            .and_then(|r| r.statements_per_request);
+        assert!(
+            dashboard
+                .statements_per_request
+                .zip(floor)
+                .is_some_and(|(alliance, floor)| alliance <= floor + 0.1),
+            "Alliance's dashboard runs no more statements than the floor's (alliances with \
+             their health in one): {dashboard:?}, the floor's {floor:?}"
+        );
+    }
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub struct Batch {
 }
 
 /// Rows that came with another load's statement (members' persons, students' schools,
-/// whether answers are cited): a later load of their keys takes them from here and asks
+/// whether answers are cited, alliances' health): a later load of their keys takes them from here and asks
 /// the database only for the rest. Each came through the viewer's scope, as the load of
 /// its own key would have.
 #[derive(Default)]
@@ -36,6 +36,7 @@ struct Seen {
     persons: Mutex<HashMap<PersonId, Person>>,
     schools: Mutex<HashMap<SchoolId, School>>,
     cited: Mutex<HashMap<FeedbackResponseId, bool>>,
+    health: Mutex<HashMap<AllianceId, Health>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -89,15 +90,21 @@ impl Batch {
         lock(&self.seen.persons).clear();
         lock(&self.seen.schools).clear();
         lock(&self.seen.cited).clear();
+        lock(&self.seen.health).clear();
     }
 }
 
 /// A loader's error: shared, since one failure answers every key in the batch.
 pub type LoadError = Arc<DomainError>;
 
-/// Every alliance of a student.
+/// Every alliance of a student; with `health`, each one's practice health is read in the
+/// same statement and kept for [`HealthOf`] (a page of students whose alliances' health
+/// is asked for costs one statement for both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AlliancesOf(pub StudentId);
+pub struct AlliancesOf {
+    pub student: StudentId,
+    pub health: bool,
+}
 /// Every member, past and present, of an alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MembersOf(pub AllianceId);
@@ -175,9 +182,37 @@ loader!(AllianceId => Alliance, |this, keys| {
 });
 
 loader!(AlliancesOf => Vec<Alliance>, |this, keys| {
-    let students: Vec<StudentId> = keys.iter().map(|k| k.0).collect();
-    let rows = alliances::for_students(this.store.db(), &this.scope, &students).await?;
-    Ok(grouped(keys, rows, |a| AlliancesOf(a.student_id)))
+    let mut students: Vec<StudentId> = keys.iter().map(|k| k.student).collect();
+    students.sort_unstable();
+    students.dedup();
+    let rows = if keys.iter().any(|k| k.health) {
+        let now = alliance_store::now();
+        let settings = &this.settings;
+        let rows = alliances::for_students_with_health(
+            this.store.db(),
+            &this.scope,
+            &students,
+            now,
+            settings.feedback_cadence_days,
+        )
+        .await?;
+        let (rows, health): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .map(|(a, facts)| {
+                let id = a.id;
+                (a, (id, assess(&facts, settings, now)))
+            })
+            .unzip();
+        remember(&this.seen.health, health);
+        rows
+    } else {
+        alliances::for_students(this.store.db(), &this.scope, &students).await?
+    };
+    let by_student = grouped(&students, rows, |a| a.student_id);
+    Ok(keys
+        .iter()
+        .map(|k| (*k, by_student.get(&k.student).cloned().unwrap_or_default()))
+        .collect())
 });
 
 loader!(MembersOf => Vec<AllianceMember>, |this, keys| {
@@ -326,8 +361,12 @@ loader!(Cited => bool, |this, keys| {
 
 loader!(HealthOf => Health, |this, keys| {
     let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let now = alliance_store::now();
-    let settings = &this.settings;
-    let facts = health::facts(this.store.db(), &this.scope, &ids, now, settings.feedback_cadence_days).await?;
-    Ok(facts.into_iter().map(|(id, f)| (HealthOf(id), assess(&f, settings, now))).collect())
+    let (mut found, missing) = recall(&this.seen.health, &ids);
+    if !missing.is_empty() {
+        let now = alliance_store::now();
+        let settings = &this.settings;
+        let facts = health::facts(this.store.db(), &this.scope, &missing, now, settings.feedback_cadence_days).await?;
+        found.extend(facts.into_iter().map(|(id, f)| (id, assess(&f, settings, now))));
+    }
+    Ok(found.into_iter().map(|(id, h)| (HealthOf(id), h)).collect())
 });

@@ -2,36 +2,43 @@
 
 use alliance_domain::DomainError;
 use alliance_domain::access::ReadScope;
+use alliance_domain::health::HealthFacts;
 use alliance_domain::ids::{
     AllianceId, DistrictId, GoalId, PersonId, PhaseChangeId, SchoolId, StudentId,
 };
 use alliance_domain::model::{Alliance, AllianceMember, Goal, PhaseChange};
 use alliance_domain::values::{AlliancePhase, AllianceStatus};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect, RelationTrait, Select, Set,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, RelationTrait, Select, Set,
 };
 use tracing::instrument;
 
 use crate::entities::{alliance, goal, member, phase_change, student};
 use crate::error::{IntoDomain, StoreResult, unique_is};
-use crate::{convert, joined, scope};
+use crate::{convert, health, joined, scope};
 
 async fn load(
     db: &impl ConnectionTrait,
     query: Select<alliance::Entity>,
 ) -> StoreResult<Vec<Alliance>> {
-    let select = query
-        .join(JoinType::InnerJoin, alliance::Relation::Student.def())
-        .column_as(student::Column::SchoolId, SCHOOL)
-        .order_by_asc(alliance::Column::CreatedAt)
-        .order_by_asc(alliance::Column::Id);
-    let found: Vec<(_, uuid::Uuid)> = joined::all_with(db, select).await.domain()?;
+    let found: Vec<(_, uuid::Uuid)> = joined::all_with(db, with_school(query)).await.domain()?;
     found
         .into_iter()
         .map(|(a, school)| convert::alliance(a, SchoolId(school)))
         .collect()
+}
+
+/// `query` with each alliance's school (its student's) in the column after its own, oldest
+/// first.
+fn with_school(query: Select<alliance::Entity>) -> Select<alliance::Entity> {
+    query
+        .join(JoinType::InnerJoin, alliance::Relation::Student.def())
+        .column_as(student::Column::SchoolId, SCHOOL)
+        .order_by_asc(alliance::Column::CreatedAt)
+        .order_by_asc(alliance::Column::Id)
 }
 
 /// The alliances among `ids` that `scope` reaches.
@@ -58,6 +65,37 @@ pub async fn for_students(
         .filter(scope::alliances(scope))
         .filter(alliance::Column::StudentId.is_in(students.iter().map(|id| id.0)));
     load(db, query).await
+}
+
+/// What [`for_students`] finds, each alliance with its practice health facts at `now`
+/// (goals quiet for `progress_window_days` count as without recent progress), in the
+/// same statement: for a page of students whose alliances' health is asked for too.
+#[instrument(level = "debug", skip(db, students), fields(count = students.len()))]
+pub async fn for_students_with_health(
+    db: &impl ConnectionTrait,
+    scope: &ReadScope,
+    students: &[StudentId],
+    now: DateTime<Utc>,
+    progress_window_days: i32,
+) -> StoreResult<Vec<(Alliance, HealthFacts)>> {
+    let mut select = with_school(
+        alliance::Entity::find()
+            .filter(scope::alliances(scope))
+            .filter(alliance::Column::StudentId.is_in(students.iter().map(|id| id.0))),
+    );
+    health::add_columns(QueryTrait::query(&mut select), now, progress_window_days);
+    let found = joined::all_then(db, select, 1 + health::WIDTH, |cells, first| {
+        Ok((cells.at(first)?, health::read(cells, first + 1)?))
+    })
+    .await
+    .domain()?;
+    found
+        .into_iter()
+        .map(|(a, (school, mut facts)): (_, (uuid::Uuid, HealthFacts))| {
+            facts.started_at = Some(a.created_at);
+            Ok((convert::alliance(a, SchoolId(school))?, facts))
+        })
+        .collect()
 }
 
 /// The alliances that are not closed and that `scope` reaches, optionally of one school.

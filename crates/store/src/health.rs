@@ -7,9 +7,9 @@ use alliance_domain::access::ReadScope;
 use alliance_domain::health::HealthFacts;
 use alliance_domain::ids::AllianceId;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, IntoIden, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
 };
 use tracing::instrument;
 
@@ -18,21 +18,7 @@ use crate::entities::{
     next_step, progress_entry, reflection,
 };
 use crate::error::{IntoDomain, StoreResult};
-use crate::scope;
-
-/// One alliance's row: when it began and the aggregates below.
-#[derive(FromQueryResult)]
-struct FactsRow {
-    id: uuid::Uuid,
-    created_at: DateTime<Utc>,
-    last_feedback_requested: Option<DateTime<Utc>>,
-    last_data_shared: Option<DateTime<Utc>>,
-    last_reflection: Option<DateTime<Utc>>,
-    open_concerns: i64,
-    overdue_next_steps: i64,
-    quiet_goals: i64,
-    unagreed_goals: i64,
-}
+use crate::{joined, scope};
 
 /// `(SELECT … FROM table WHERE table.alliance_id = alliances.id AND …)`: an aggregate of
 /// the outer alliance's rows, as a column.
@@ -80,6 +66,37 @@ pub async fn facts(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let mut select = alliance::Entity::find()
+        .select_only()
+        .column(alliance::Column::Id)
+        .column(alliance::Column::CreatedAt)
+        .filter(scope::alliances(scope))
+        .filter(alliance::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .into_query();
+    add_columns(&mut select, now, progress_window_days);
+    let found = db
+        .query_all_raw(db.get_database_backend().build(&select))
+        .await
+        .domain()?;
+    let read = joined::rows(&found, |cells| {
+        let id = AllianceId(cells.at(0)?);
+        let mut facts = read(cells, 2)?;
+        facts.started_at = Some(cells.at(1)?);
+        Ok((id, facts))
+    });
+    Ok(read.domain()?.into_iter().collect())
+}
+
+/// How many columns [`add_columns`] adds.
+pub(crate) const WIDTH: usize = 7;
+
+/// Adds the facts at `now` of the alliance each row is (`alliances.id`) to `select`, as
+/// [`WIDTH`] columns after its others, for [`read`].
+pub(crate) fn add_columns(
+    select: &mut SelectStatement,
+    now: DateTime<Utc>,
+    progress_window_days: i32,
+) {
     let latest = |column: Expr| Expr::from(Func::max(column));
     let last_feedback_requested = of_alliance(
         latest(Expr::col((
@@ -162,38 +179,33 @@ pub async fn facts(
             )
             .to_owned(),
     );
-    let rows = alliance::Entity::find()
-        .select_only()
-        .column(alliance::Column::Id)
-        .column(alliance::Column::CreatedAt)
-        .column_as(column(last_feedback_requested), "last_feedback_requested")
-        .column_as(column(last_data_shared), "last_data_shared")
-        .column_as(column(last_reflection), "last_reflection")
-        .column_as(column(open_concerns), "open_concerns")
-        .column_as(column(overdue_next_steps), "overdue_next_steps")
-        .column_as(column(quiet_goals), "quiet_goals")
-        .column_as(column(unagreed_goals), "unagreed_goals")
-        .filter(scope::alliances(scope))
-        .filter(alliance::Column::Id.is_in(ids.iter().map(|id| id.0)))
-        .into_model::<FactsRow>()
-        .all(db)
-        .await
-        .domain()?;
-    let count = |n: i64| usize::try_from(n).unwrap_or(0);
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let facts = HealthFacts {
-                started_at: Some(row.created_at),
-                last_feedback_requested: row.last_feedback_requested,
-                last_data_shared: row.last_data_shared,
-                last_reflection: row.last_reflection,
-                open_concerns: count(row.open_concerns),
-                overdue_next_steps: count(row.overdue_next_steps),
-                goals_without_recent_progress: count(row.quiet_goals),
-                goals_without_family_acceptance: count(row.unagreed_goals),
-            };
-            (AllianceId(row.id), facts)
-        })
-        .collect())
+    for (fact, name) in [
+        (last_feedback_requested, "last_feedback_requested"),
+        (last_data_shared, "last_data_shared"),
+        (last_reflection, "last_reflection"),
+        (open_concerns, "open_concerns"),
+        (overdue_next_steps, "overdue_next_steps"),
+        (quiet_goals, "quiet_goals"),
+        (unagreed_goals, "unagreed_goals"),
+    ] {
+        select.expr_as(column(fact), Alias::new(name));
+    }
+}
+
+/// The facts [`add_columns`] added, from column `first` on; when the alliance began is
+/// its own column, for the caller to fill in.
+pub(crate) fn read(cells: &joined::Cells<'_>, first: usize) -> Result<HealthFacts, DbErr> {
+    let count = |at: usize| -> Result<usize, DbErr> {
+        Ok(usize::try_from(cells.at::<i64>(at)?).unwrap_or(0))
+    };
+    Ok(HealthFacts {
+        started_at: None,
+        last_feedback_requested: cells.at(first)?,
+        last_data_shared: cells.at(first + 1)?,
+        last_reflection: cells.at(first + 2)?,
+        open_concerns: count(first + 3)?,
+        overdue_next_steps: count(first + 4)?,
+        goals_without_recent_progress: count(first + 5)?,
+        goals_without_family_acceptance: count(first + 6)?,
+    })
 }

@@ -1,5 +1,5 @@
 //! Reading rows: by column position where a statement returns many (its models with
-//! [`all`], [`all_also`], [`all_with`] and [`Positional`], its other values with
+//! [`all`], [`all_also`], [`all_with`], [`all_then`] and [`Positional`], its other values with
 //! [`rows`]), and by name
 //! for rows of several tables whose columns each carry a prefix of their table's.
 
@@ -171,12 +171,28 @@ where
     E::Model: Positional,
     T: Column,
 {
+    all_then(db, select, 1, |row, at| row.at(at)).await
+}
+
+/// Every model `select` finds with the `extra` columns `select` adds after the model's
+/// own, read by position: the model, then what `read` makes of the rest, given the first
+/// of them.
+pub(crate) async fn all_then<E, T>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    extra: usize,
+    mut read: impl FnMut(&Cells<'_>, usize) -> Result<T, DbErr>,
+) -> Result<Vec<(E::Model, T)>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+{
     let found = db
         .query_all_raw(select.build(db.get_database_backend()))
         .await?;
-    width_is(&found, E::Model::WIDTH + 1)?;
+    width_is(&found, E::Model::WIDTH + extra)?;
     rows(&found, |row| {
-        Ok((E::Model::read(row, 0)?, row.at(E::Model::WIDTH)?))
+        Ok((E::Model::read(row, 0)?, read(row, E::Model::WIDTH)?))
     })
 }
 

@@ -61,7 +61,11 @@ impl Student {
     }
     /// The student's current (not closed) alliance, if the viewer may see it.
     async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Option<Alliance>> {
-        let alliances = load(ctx, AlliancesOf(self.0.id)).await?.unwrap_or_default();
+        let key = AlliancesOf {
+            student: self.0.id,
+            health: ctx.look_ahead().field("health").exists(),
+        };
+        let alliances = load(ctx, key).await?.unwrap_or_default();
         Ok(alliances
             .into_iter()
             .rev()
@@ -77,7 +81,17 @@ impl Student {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Alliance>> {
-        let alliances = load(ctx, AlliancesOf(self.0.id)).await?.unwrap_or_default();
+        let key = AlliancesOf {
+            student: self.0.id,
+            health: ctx.look_ahead().field("nodes").field("health").exists()
+                || ctx
+                    .look_ahead()
+                    .field("edges")
+                    .field("node")
+                    .field("health")
+                    .exists(),
+        };
+        let alliances = load(ctx, key).await?.unwrap_or_default();
         slice(
             alliances.into_iter().map(Alliance).collect(),
             &PageArgs::new(first, after, last, before),
