@@ -8,7 +8,7 @@ use crate::model::DistrictSettings;
 use crate::values::{Practice, PracticeStatus};
 
 /// What the rules need to know about one alliance.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HealthFacts {
     /// When the alliance began: a practice never done is measured from here.
     pub started_at: Option<DateTime<Utc>>,

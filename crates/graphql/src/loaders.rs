@@ -28,9 +28,9 @@ pub struct Batch {
 }
 
 /// Rows that came with another load's statement (members' persons, students' schools,
-/// whether answers are cited, alliances' health): a later load of their keys takes them from here and asks
-/// the database only for the rest. Each came through the viewer's scope, as the load of
-/// its own key would have.
+/// whether answers are cited, alliances' health): a later load of their keys takes them
+/// from here and asks the database only for the rest. Each came through the viewer's
+/// scope, as the load of its own key would have.
 #[derive(Default)]
 struct Seen {
     persons: Mutex<HashMap<PersonId, Person>>,

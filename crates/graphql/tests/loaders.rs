@@ -313,7 +313,13 @@ async fn health_read_with_a_page_of_alliances_is_the_health_read_alone() {
     assert_eq!(nodes.len(), 4);
     for node in nodes {
         let with_page = &node["alliance"];
-        assert_eq!(with_page["health"]["openConcerns"], 1, "{with_page}");
+        // Each fact as `enrol` made it: a concern no next step answers, two goals no one
+        // in the family has agreed to, progress this week.
+        let health = &with_page["health"];
+        assert_eq!(health["openConcerns"], 1, "{with_page}");
+        assert_eq!(health["goalsWithoutFamilyAcceptance"], 2, "{with_page}");
+        assert_eq!(health["goalsWithoutRecentProgress"], 0, "{with_page}");
+        assert_eq!(health["overdueNextSteps"], 0, "{with_page}");
         let alone = format!("query ($id: ID!) {{ alliance(id: $id) {{ id {HEALTH} }} }}");
         let alone = data(&store, &alone, serde_json::json!({ "id": with_page["id"] })).await;
         assert_eq!(&alone["alliance"], with_page);

@@ -1,5 +1,6 @@
-//! The facts practice health is computed from, for a batch of alliances, in one
-//! statement.
+//! The facts practice health is computed from, for a batch of alliances: in a statement
+//! of their own, or as columns of a statement that reads the alliances (FROM `alliances`,
+//! unaliased) for something else.
 
 use std::collections::HashMap;
 

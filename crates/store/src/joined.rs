@@ -220,7 +220,8 @@ fn width_is(found: &[QueryResult], expected: usize) -> Result<(), DbErr> {
     }
 }
 
-/// The rows of one statement, read by column position and decoded by the driver itself:
+/// The rows of one statement, read by column position and decoded by the driver (or, for
+/// PostgreSQL's instants, by [`Column::from_pg`]):
 /// for statements that return thousands of rows, where looking each column up by name
 /// (and SeaORM's error value for every null) is most of the cost of reading them.
 ///
@@ -313,6 +314,64 @@ mod tests {
         // SQLite the second, from its value's.
         let misread = rows(&found, |row| row.at::<Option<i64>>(1));
         assert!(misread.is_err(), "{misread:?}");
+
+        store.close().await.ok();
+        test.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn instants_read_by_position_are_the_instants_the_driver_reads() {
+        use chrono::{DateTime, TimeZone, Utc};
+        let test = TestDatabase::new().await;
+        let store = test.store().await;
+        let db = store.db();
+        let backend = db.get_database_backend();
+        let instant = |text: &str| match backend {
+            sea_orm::DbBackend::Postgres => format!("CAST('{text}+00' AS TIMESTAMPTZ)"),
+            _ => format!("'{text}+00:00'"),
+        };
+        let texts = [
+            "1969-07-20 20:17:40.123456",
+            "1999-12-31 23:59:59.999999",
+            "2000-01-01 00:00:00",
+            "2026-12-07 15:30:00.000001",
+        ];
+        let select: Vec<String> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| format!("SELECT {n} AS n, {} AS t", instant(t)))
+            .chain(["SELECT 9 AS n, NULL AS t".to_owned()])
+            .collect();
+        let sql = format!("{} ORDER BY n", select.join(" UNION ALL "));
+        let found = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("rows");
+
+        let by_position = rows(&found, |row| row.at::<Option<DateTime<Utc>>>(1)).expect("read");
+        let by_driver: Vec<Option<DateTime<Utc>>> = found
+            .iter()
+            .map(|row| row.try_get("", "t").expect("decoded"))
+            .collect();
+        assert_eq!(by_position, by_driver);
+        let moon = Utc.with_ymd_and_hms(1969, 7, 20, 20, 17, 40).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        assert_eq!(by_position[0], Some(moon));
+        assert_eq!(by_position[3].map(|t| t.timestamp_subsec_micros()), Some(1));
+        assert_eq!(by_position[4], None);
+
+        if test.is_postgres() {
+            // Where sqlx's own arithmetic would overflow and panic, a clear error.
+            let infinite =
+                Statement::from_string(backend, "SELECT CAST('infinity' AS TIMESTAMPTZ) AS t");
+            let found = db.query_all_raw(infinite).await.expect("rows");
+            let read = rows(&found, |row| row.at::<DateTime<Utc>>(0));
+            assert!(
+                read.as_ref()
+                    .is_err_and(|e| e.to_string().contains("out of range")),
+                "{read:?}"
+            );
+        }
 
         store.close().await.ok();
         test.cleanup().await;

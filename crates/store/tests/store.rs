@@ -1588,4 +1588,97 @@ async fn the_demo_keeps_its_practices(
     }
     assert!(facts.values().any(|f| f.open_concerns > 0));
     assert!(facts.values().any(|f| f.overdue_next_steps > 0));
+
+    // Each fact is what the records above give, alliance by alliance.
+    let window = now - Duration::days(i64::from(settings.feedback_cadence_days));
+    let active = |a: &Alliance| {
+        goals
+            .iter()
+            .filter(|g| g.alliance_id == a.id && g.status == GoalStatus::Active)
+            .collect::<Vec<_>>()
+    };
+    for alliance in alliances {
+        let of = |id| id == alliance.id;
+        let expected = alliance_domain::health::HealthFacts {
+            started_at: Some(alliance.created_at),
+            last_feedback_requested: requests
+                .iter()
+                .filter(|r| of(r.alliance_id))
+                .map(|r| r.requested_at)
+                .max(),
+            last_data_shared: shares
+                .iter()
+                .filter(|c| of(c.alliance_id))
+                .map(|c| c.occurred_at)
+                .max(),
+            last_reflection: looked_back
+                .iter()
+                .filter(|r| of(r.alliance_id))
+                .map(|r| r.held_at)
+                .max(),
+            open_concerns: responses
+                .iter()
+                .filter(|r| of(r.alliance_id) && r.is_concern() && !answered.contains(&r.id))
+                .count(),
+            overdue_next_steps: steps
+                .iter()
+                .filter(|s| {
+                    of(s.alliance_id)
+                        && s.status == NextStepStatus::Open
+                        && s.due_date.is_some_and(|d| d < today)
+                })
+                .count(),
+            goals_without_recent_progress: active(alliance)
+                .iter()
+                .filter(|g| {
+                    !observations
+                        .iter()
+                        .any(|(goal, o)| *goal == g.id && o.observed_at >= window)
+                })
+                .count(),
+            goals_without_family_acceptance: active(alliance)
+                .iter()
+                .filter(|g| {
+                    !answers.iter().any(|a| {
+                        a.goal_id == g.id
+                            && a.acceptance == Acceptance::Agree
+                            && matches!(
+                                role_of(a.member_id),
+                                Some(MemberRole::Student | MemberRole::Caregiver)
+                            )
+                    })
+                })
+                .count(),
+        };
+        assert_eq!(facts[&alliance.id], expected, "{alliance:?}");
+    }
+    // Facts that differ from each other, so that one read in another's place would show.
+    assert!(facts.values().any(|f| {
+        f.last_feedback_requested.is_some()
+            && f.last_feedback_requested != f.last_data_shared
+            && f.last_data_shared != f.last_reflection
+            && f.last_reflection != f.last_feedback_requested
+            && f.open_concerns != f.overdue_next_steps
+    }));
+
+    // Read with their students' alliances, in the same statement, they are the same.
+    let students: Vec<_> = alliances.iter().map(|a| a.student_id).collect();
+    let with_alliances = alliances::for_students_with_health(
+        db,
+        &team_view,
+        &students,
+        now,
+        settings.feedback_cadence_days,
+    )
+    .await
+    .expect("alliances with health");
+    assert_eq!(with_alliances.len(), alliances.len());
+    for (alliance, with_alliance) in &with_alliances {
+        assert_eq!(with_alliance, &facts[&alliance.id], "{alliance:?}");
+        let alone = alliances::for_students(db, &team_view, &[alliance.student_id])
+            .await
+            .expect("alliances");
+        let debug = format!("{alliance:?}");
+        assert!(alone.iter().any(|a| format!("{a:?}") == debug), "{debug}");
+    }
 }
