@@ -218,3 +218,47 @@ async fn assert_alliances(store: &Store, district: &District, scope: &ReadScope,
     let stored = districts::by_slug(db, "synthetic").await.expect("district");
     assert_eq!(stored.map(|d| d.id), Some(district.id));
 }
+
+/// SQLite plans from the statistics `ANALYZE` keeps in `sqlite_stat1`; a store gathers
+/// them itself (on PostgreSQL autovacuum does), so a loaded database is planned from its
+/// data, not from guesses.
+#[tokio::test]
+async fn a_loaded_sqlite_database_has_the_planner_statistics_of_its_tables() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let test = TestDatabase::new().await;
+    if test.is_postgres() {
+        test.cleanup().await;
+        return;
+    }
+    let store = test.store().await;
+    synthetic::load(&store, STUDENTS).await.expect("synthetic");
+    store.close().await.expect("close");
+
+    let store = test.store().await;
+    let db = store.db();
+    let analyzed = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT DISTINCT tbl FROM sqlite_stat1 ORDER BY tbl",
+        ))
+        .await
+        .expect("sqlite_stat1");
+    let tables: Vec<String> = analyzed
+        .iter()
+        .map(|row| row.try_get("", "tbl").expect("tbl"))
+        .collect();
+    for table in [
+        "alliance_members",
+        "alliances",
+        "persons",
+        "progress_entries",
+        "students",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} has no statistics: {tables:?}"
+        );
+    }
+    store.close().await.ok();
+    test.cleanup().await;
+}
