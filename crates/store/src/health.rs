@@ -75,10 +75,8 @@ pub async fn facts(
         .filter(alliance::Column::Id.is_in(ids.iter().map(|id| id.0)))
         .into_query();
     add_columns(&mut select, now, progress_window_days);
-    let found = db
-        .query_all_raw(db.get_database_backend().build(&select))
-        .await
-        .domain()?;
+    let statement = db.get_database_backend().build(&select);
+    let found = joined::fetch(db, statement, 2 + WIDTH).await.domain()?;
     let read = joined::rows(&found, |cells| {
         let id = AllianceId(cells.at(0)?);
         let mut facts = read(cells, 2)?;

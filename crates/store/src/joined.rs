@@ -8,7 +8,7 @@ use sea_orm::sqlx::error::BoxDynError;
 use sea_orm::sqlx::postgres::{PgValueFormat, PgValueRef};
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
-    QueryTrait, Select, SelectTwo, sqlx,
+    QueryTrait, Select, SelectTwo, Statement, sqlx,
 };
 
 /// Adds every column of `E` (as the table or alias `table` names it) to `select`, named
@@ -117,10 +117,7 @@ where
     E: EntityTrait,
     E::Model: Positional,
 {
-    let found = db
-        .query_all_raw(select.build(db.get_database_backend()))
-        .await?;
-    width_is(&found, E::Model::WIDTH)?;
+    let found = fetch(db, select.build(db.get_database_backend()), E::Model::WIDTH).await?;
     rows(&found, |row| E::Model::read(row, 0))
 }
 
@@ -137,10 +134,8 @@ where
     E::Model: Positional,
     F::Model: Positional,
 {
-    let found = db
-        .query_all_raw(select.build(db.get_database_backend()))
-        .await?;
-    width_is(&found, E::Model::WIDTH + F::Model::WIDTH)?;
+    let statement = select.build(db.get_database_backend());
+    let found = fetch(db, statement, E::Model::WIDTH + F::Model::WIDTH).await?;
     // `F`'s column types are checked on the first row that has an `F`, not the first row.
     let mut second_checked = false;
     rows(&found, |cells| {
@@ -187,18 +182,26 @@ where
     E: EntityTrait,
     E::Model: Positional,
 {
-    let found = db
-        .query_all_raw(select.build(db.get_database_backend()))
-        .await?;
-    width_is(&found, E::Model::WIDTH + extra)?;
+    let statement = select.build(db.get_database_backend());
+    let found = fetch(db, statement, E::Model::WIDTH + extra).await?;
     rows(&found, |row| {
         Ok((E::Model::read(row, 0)?, read(row, E::Model::WIDTH)?))
     })
 }
 
-/// Refuses rows of another width than the models read from them expect: a statement
-/// that selects other columns would otherwise be misread wherever neighbouring columns
-/// share a type.
+/// The rows of `statement`, which must be `width` columns wide: a statement that selects
+/// other columns than its reader expects would otherwise be misread wherever
+/// neighbouring columns share a type.
+pub(crate) async fn fetch(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    width: usize,
+) -> Result<Vec<QueryResult>, DbErr> {
+    let found = db.query_all_raw(statement).await?;
+    width_is(&found, width)?;
+    Ok(found)
+}
+
 fn width_is(found: &[QueryResult], expected: usize) -> Result<(), DbErr> {
     use sqlx::Row;
     let Some(row) = found.first() else {

@@ -117,39 +117,16 @@ pub async fn for_goals(
     ids: &[GoalId],
 ) -> StoreResult<Vec<ProgressEntry>> {
     use progress_entry::Column as C;
-    // The columns by position: a page of goals holds thousands of entries.
-    let statement = progress_entry::Entity::find()
-        .select_only()
-        .columns([
-            C::Id,
-            C::GoalId,
-            C::ObservedAt,
-            C::RecordedBy,
-            C::RecordedBySubject,
-            C::Value,
-            C::Note,
-            C::Source,
-            C::CreatedAt,
-        ])
-        .filter(C::GoalId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(C::GoalId)
-        .order_by_desc(C::ObservedAt)
-        .order_by_desc(C::Id)
-        .build(db.get_database_backend());
-    let rows = db.query_all_raw(statement).await.domain()?;
-    let models = joined::rows(&rows, |row| {
-        Ok(progress_entry::Model {
-            id: row.at(0)?,
-            goal_id: row.at(1)?,
-            observed_at: row.at(2)?,
-            recorded_by: row.at(3)?,
-            recorded_by_subject: row.at(4)?,
-            value: row.at(5)?,
-            note: row.at(6)?,
-            source: row.at(7)?,
-            created_at: row.at(8)?,
-        })
-    })
+    // By position (`joined::all`): a page of goals holds thousands of entries.
+    let models = joined::all(
+        db,
+        progress_entry::Entity::find()
+            .filter(C::GoalId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(C::GoalId)
+            .order_by_desc(C::ObservedAt)
+            .order_by_desc(C::Id),
+    )
+    .await
     .domain()?;
     models.into_iter().map(convert::progress_entry).collect()
 }
