@@ -2,7 +2,7 @@
 //! Cursors are opaque to clients.
 
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Context, OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -163,6 +163,18 @@ pub fn slice<T: OutputType>(mut all: Vec<T>, args: &PageArgs) -> ApiResult<Conn<
     let start = page.offset as usize;
     let items: Vec<T> = all.drain(start..start + page.limit as usize).collect();
     Ok(connection(items, page, total))
+}
+
+/// Whether the connection `ctx` resolves asks its nodes for `field`, through `nodes` or
+/// `edges { node }` (for loads that can bring it along with the nodes themselves).
+pub fn nodes_ask_for(ctx: &Context<'_>, field: &str) -> bool {
+    let connection = ctx.look_ahead();
+    connection.field("nodes").field(field).exists()
+        || connection
+            .field("edges")
+            .field("node")
+            .field(field)
+            .exists()
 }
 
 fn encode_cursor(offset: usize) -> String {

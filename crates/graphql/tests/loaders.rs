@@ -192,7 +192,25 @@ async fn enrol(tx: &Tx, district: DistrictId, school: SchoolId, n: usize) {
     }
 }
 
-async fn statements_for(store: &Store, first: usize) -> u64 {
+/// The `load` district with `students` enrolled.
+async fn load_district(store: &Store, students: usize) {
+    let district = districts::create(store.db(), "load", "Load Test District")
+        .await
+        .expect("district")
+        .id;
+    let school = schools::create(store.db(), district, "Load School", &vec![])
+        .await
+        .expect("school")
+        .id;
+    let tx = store.begin().await.expect("begin");
+    for n in 0..students {
+        enrol(&tx, district, school, n).await;
+    }
+    alliance_store::commit(tx).await.expect("commit");
+}
+
+/// Runs `query` as the district's admin: its data, and how many statements it took.
+async fn run(store: &Store, query: &str, variables: serde_json::Value) -> (serde_json::Value, u64) {
     let schema = build_schema(Limits::default());
     let credentials = Credentials {
         subject: "admin".into(),
@@ -200,9 +218,8 @@ async fn statements_for(store: &Store, first: usize) -> u64 {
         roles: vec!["DISTRICT_ADMIN".into()],
         schools: vec![],
     };
-    let request = async_graphql::Request::new(DASHBOARD).variables(
-        async_graphql::Variables::from_json(serde_json::json!({ "first": first })),
-    );
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables));
     let before = store.statement_count();
     let response = execute(
         &schema,
@@ -212,9 +229,13 @@ async fn statements_for(store: &Store, first: usize) -> u64 {
         "test".into(),
     )
     .await;
-    let after = store.statement_count();
+    let statements = store.statement_count() - before;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
-    let json = response.data.into_json().expect("json");
+    (response.data.into_json().expect("json"), statements)
+}
+
+async fn statements_for(store: &Store, first: usize) -> u64 {
+    let (json, statements) = run(store, DASHBOARD, serde_json::json!({ "first": first })).await;
     let nodes = json["students"]["nodes"].as_array().expect("nodes");
     assert_eq!(nodes.len(), first);
     let progress = &nodes[0]["alliance"]["goals"]["nodes"][0]["progress"];
@@ -226,26 +247,14 @@ async fn statements_for(store: &Store, first: usize) -> u64 {
         alliance["feedbackResponses"]["nodes"][0]["concern"]["open"],
         true
     );
-    after - before
+    statements
 }
 
 #[tokio::test]
 async fn the_dashboard_query_runs_as_many_statements_for_fifty_students_as_for_ten() {
     let database = TestDatabase::new().await;
     let store = database.store().await;
-    let district = districts::create(store.db(), "load", "Load Test District")
-        .await
-        .expect("district")
-        .id;
-    let school = schools::create(store.db(), district, "Load School", &vec![])
-        .await
-        .expect("school")
-        .id;
-    let tx = store.begin().await.expect("begin");
-    for n in 0..50 {
-        enrol(&tx, district, school, n).await;
-    }
-    alliance_store::commit(tx).await.expect("commit");
+    load_district(&store, 50).await;
 
     let ten = statements_for(&store, 10).await;
     let fifty = statements_for(&store, 50).await;
@@ -261,29 +270,6 @@ async fn the_dashboard_query_runs_as_many_statements_for_fifty_students_as_for_t
     assert_eq!(fifty, 9, "statements for the dashboard");
 }
 
-/// Runs `query` as the district's admin, returning its data.
-async fn data(store: &Store, query: &str, variables: serde_json::Value) -> serde_json::Value {
-    let schema = build_schema(Limits::default());
-    let credentials = Credentials {
-        subject: "admin".into(),
-        district: "load".into(),
-        roles: vec!["DISTRICT_ADMIN".into()],
-        schools: vec![],
-    };
-    let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(variables));
-    let response = execute(
-        &schema,
-        store,
-        request,
-        Authentication::Verified(credentials),
-        "test".into(),
-    )
-    .await;
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    response.data.into_json().expect("json")
-}
-
 const HEALTH: &str = "health { status openConcerns overdueNextSteps daysSinceFeedbackRequested \
     daysSinceDataShared daysSinceReflection goalsWithoutRecentProgress \
     goalsWithoutFamilyAcceptance reasons { code message } \
@@ -293,22 +279,10 @@ const HEALTH: &str = "health { status openConcerns overdueNextSteps daysSinceFee
 async fn health_read_with_a_page_of_alliances_is_the_health_read_alone() {
     let database = TestDatabase::new().await;
     let store = database.store().await;
-    let district = districts::create(store.db(), "load", "Load Test District")
-        .await
-        .expect("district")
-        .id;
-    let school = schools::create(store.db(), district, "Load School", &vec![])
-        .await
-        .expect("school")
-        .id;
-    let tx = store.begin().await.expect("begin");
-    for n in 0..4 {
-        enrol(&tx, district, school, n).await;
-    }
-    alliance_store::commit(tx).await.expect("commit");
+    load_district(&store, 4).await;
 
     let page = format!("{{ students(first: 4) {{ nodes {{ alliance {{ id {HEALTH} }} }} }} }}");
-    let page = data(&store, &page, serde_json::json!({})).await;
+    let (page, _) = run(&store, &page, serde_json::json!({})).await;
     let nodes = page["students"]["nodes"].as_array().expect("nodes");
     assert_eq!(nodes.len(), 4);
     for node in nodes {
@@ -321,7 +295,30 @@ async fn health_read_with_a_page_of_alliances_is_the_health_read_alone() {
         assert_eq!(health["goalsWithoutRecentProgress"], 0, "{with_page}");
         assert_eq!(health["overdueNextSteps"], 0, "{with_page}");
         let alone = format!("query ($id: ID!) {{ alliance(id: $id) {{ id {HEALTH} }} }}");
-        let alone = data(&store, &alone, serde_json::json!({ "id": with_page["id"] })).await;
+        let (alone, _) = run(&store, &alone, serde_json::json!({ "id": with_page["id"] })).await;
         assert_eq!(&alone["alliance"], with_page);
+    }
+}
+
+#[tokio::test]
+async fn a_students_alliances_bring_their_health_through_nodes_and_through_edges() {
+    let database = TestDatabase::new().await;
+    let store = database.store().await;
+    load_district(&store, 4).await;
+    let page = |alliances: &str| format!("{{ students(first: 4) {{ nodes {{ {alliances} }} }} }}");
+
+    let (_, without) = run(
+        &store,
+        &page("alliances { nodes { id } }"),
+        serde_json::json!({}),
+    )
+    .await;
+    for alliances in [
+        "alliances { nodes { id health { openConcerns } } }",
+        "alliances { edges { node { id health { openConcerns } } } }",
+    ] {
+        let (json, with) = run(&store, &page(alliances), serde_json::json!({})).await;
+        assert_eq!(with, without, "health read with the alliances: {alliances}");
+        assert!(json.to_string().contains("\"openConcerns\":1"), "{json}");
     }
 }

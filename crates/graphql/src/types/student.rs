@@ -9,7 +9,7 @@ use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql, coded};
 use crate::ids;
 use crate::loaders::AlliancesOf;
-use crate::pagination::{Conn, PageArgs, connection, slice};
+use crate::pagination::{Conn, PageArgs, connection, nodes_ask_for, slice};
 use crate::types::alliance::Alliance;
 use crate::types::audit::AuditEvent;
 use crate::types::directory::{ExternalId, School, external_ids};
@@ -83,13 +83,7 @@ impl Student {
     ) -> ApiResult<Conn<Alliance>> {
         let key = AlliancesOf {
             student: self.0.id,
-            health: ctx.look_ahead().field("nodes").field("health").exists()
-                || ctx
-                    .look_ahead()
-                    .field("edges")
-                    .field("node")
-                    .field("health")
-                    .exists(),
+            health: nodes_ask_for(ctx, "health"),
         };
         let alliances = load(ctx, key).await?.unwrap_or_default();
         slice(
