@@ -70,22 +70,20 @@ pub(super) async fn members(
     rows(db, sql)
         .await?
         .iter()
-        .filter_map(|row| {
-            let display_name: Option<String> = match get(row, "display_name") {
-                Ok(name) => name,
-                Err(e) => return Some(Err(e)),
+        .map(|row| {
+            let Some(display_name) = get(row, "display_name")? else {
+                return Ok(None);
             };
-            display_name.map(|display_name| {
-                Ok(MemberRow {
-                    id: get(row, "id")?,
-                    alliance_id: get(row, "alliance_id")?,
-                    role: parse(row, "role")?,
-                    relationship: get(row, "relationship")?,
-                    person_id: get(row, "person_id")?,
-                    display_name,
-                })
-            })
+            Ok(Some(MemberRow {
+                id: get(row, "id")?,
+                alliance_id: get(row, "alliance_id")?,
+                role: parse(row, "role")?,
+                relationship: get(row, "relationship")?,
+                person_id: get(row, "person_id")?,
+                display_name,
+            }))
         })
+        .filter_map(Result::transpose)
         .collect()
 }
 
