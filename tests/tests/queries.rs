@@ -807,6 +807,58 @@ async fn goal_progress_is_newest_first_and_pages() {
     assert!(time(&nodes[1]["observedAt"]) > time(&rest["nodes"][0]["observedAt"]));
 }
 
+const PAGE_OF_PROGRESS: &str =
+    "query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+    node(id: $id) { ... on Goal {
+        progress(first: $first, after: $after, last: $last, before: $before) {
+            totalCount edges { cursor node { id } }
+        }
+    } }
+}";
+
+#[tokio::test]
+async fn every_page_of_a_goals_progress_is_its_slice_of_the_whole_list() {
+    let (app, f, admin) = world().await;
+    let page = |args: Value| {
+        let app = &app;
+        let admin = &admin;
+        let goal = f.goal_1.clone();
+        async move {
+            let mut variables = args;
+            variables["id"] = json!(goal);
+            let progress =
+                read(app, admin, PAGE_OF_PROGRESS, variables).await["node"]["progress"].clone();
+            assert_eq!(progress["totalCount"], 3, "{progress}");
+            progress["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .map(|e| (e["cursor"].clone(), e["node"]["id"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    // The whole list, newest first, with each entry's cursor.
+    let whole = page(json!({})).await;
+    assert_eq!(whole.len(), 3);
+    let cursor = |i: usize| whole[i].0.clone();
+    for (args, expected) in [
+        (json!({ "first": 1 }), 0..1),
+        (json!({ "first": 2 }), 0..2),
+        (json!({ "first": 5 }), 0..3),
+        (json!({ "first": 0 }), 0..0),
+        (json!({ "last": 1 }), 2..3),
+        (json!({ "last": 2 }), 1..3),
+        (json!({ "last": 5 }), 0..3),
+        (json!({ "last": 0 }), 3..3),
+        (json!({ "first": 2, "last": 1 }), 1..2),
+        (json!({ "first": 1, "after": cursor(0) }), 1..2),
+        (json!({ "last": 1, "before": cursor(2) }), 1..2),
+        (json!({ "after": cursor(1) }), 2..3),
+    ] {
+        assert_eq!(page(args.clone()).await, whole[expected].to_vec(), "{args}");
+    }
+}
+
 #[tokio::test]
 async fn progress_summary_is_computed_from_the_fixtures_entries() {
     let (app, f, admin) = world().await;

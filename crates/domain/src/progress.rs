@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use crate::model::Measure;
 use crate::values::{Direction, ProgressDecision};
 
-const SECONDS_PER_WEEK: f64 = 7.0 * 24.0 * 60.0 * 60.0;
+/// 604,800,000,000: the divisor the database uses too.
+const MICROSECONDS_PER_WEEK: f64 = 7.0 * 24.0 * 60.0 * 60.0 * 1_000_000.0;
 
 /// One observation, as far as the summary cares.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,7 +40,113 @@ pub struct ProgressSummary {
     pub decision: ProgressDecision,
 }
 
-/// Summarises `observations` (in any order) against the goal's `measure`.
+/// What a goal's entries add up to, kept as each one is recorded: enough for its
+/// summary without reading the entries again. The database keeps the same totals in
+/// `progress_stats`, by the same rules ([`ProgressStats::add`]), so a summary does not
+/// cost more as a goal's history grows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProgressStats {
+    /// Where the regression's weeks are counted from: the goal's creation.
+    pub origin: DateTime<Utc>,
+    /// Every entry, with or without a value.
+    pub entries: u64,
+    /// The entries with a value.
+    pub valued: u64,
+    pub first_valued_at: Option<DateTime<Utc>>,
+    /// The most recent value's instant; of values observed at one instant, the one
+    /// added last.
+    pub latest_valued_at: Option<DateTime<Utc>>,
+    pub latest_value: Option<f64>,
+    /// Σx, Σy, Σx², Σxy over the values, x in weeks since `origin`.
+    pub sum_x: f64,
+    pub sum_y: f64,
+    pub sum_xx: f64,
+    pub sum_xy: f64,
+}
+
+impl ProgressStats {
+    /// The totals of a goal created at `origin` with no entries yet.
+    pub fn new(origin: DateTime<Utc>) -> Self {
+        Self {
+            origin,
+            entries: 0,
+            valued: 0,
+            first_valued_at: None,
+            latest_valued_at: None,
+            latest_value: None,
+            sum_x: 0.0,
+            sum_y: 0.0,
+            sum_xx: 0.0,
+            sum_xy: 0.0,
+        }
+    }
+
+    /// The totals of `observations`, added in the order given.
+    pub fn of(origin: DateTime<Utc>, observations: &[Observation]) -> Self {
+        let mut stats = Self::new(origin);
+        for observation in observations {
+            stats.add(observation);
+        }
+        stats
+    }
+
+    /// Adds one entry; a value that is not finite counts as none.
+    pub fn add(&mut self, observation: &Observation) {
+        self.entries += 1;
+        let Some(y) = observation.value.filter(|v| v.is_finite()) else {
+            return;
+        };
+        let at = observation.observed_at;
+        let x = self.weeks_to(at);
+        self.valued += 1;
+        if self.first_valued_at.is_none_or(|first| at < first) {
+            self.first_valued_at = Some(at);
+        }
+        if self.latest_valued_at.is_none_or(|latest| at >= latest) {
+            self.latest_valued_at = Some(at);
+            self.latest_value = Some(y);
+        }
+        self.sum_x += x;
+        self.sum_y += y;
+        self.sum_xx += x * x;
+        self.sum_xy += x * y;
+    }
+
+    /// The regression's x for an instant: weeks since the origin, to the microsecond.
+    pub fn weeks_to(&self, at: DateTime<Utc>) -> f64 {
+        weeks_between(self.origin, at)
+    }
+
+    /// When monitoring began: the goal's creation, or its first value if earlier.
+    fn start(&self) -> DateTime<Utc> {
+        self.first_valued_at
+            .map_or(self.origin, |first| self.origin.min(first))
+    }
+
+    /// The least-squares line through the values, from the totals.
+    fn trend(&self) -> Option<Trend> {
+        if self.valued < 2 {
+            return None;
+        }
+        let n = self.valued as f64;
+        let (mean_x, mean_y) = (self.sum_x / n, self.sum_y / n);
+        let sxx = self.sum_xx - self.sum_x * mean_x;
+        let sxy = self.sum_xy - self.sum_x * mean_y;
+        // Values all at one instant leave only rounding in `sxx`: no line.
+        if !(sxx > self.sum_xx.abs() * 1e-12) {
+            return None;
+        }
+        let slope = sxy / sxx;
+        slope.is_finite().then_some(Trend {
+            slope,
+            mean_x,
+            mean_value: mean_y,
+        })
+    }
+}
+
+/// Summarises `observations` (in any order; of values observed at one instant, the one
+/// given last is the latest) against the goal's `measure`.
 ///
 /// `start` is when monitoring began (the goal's creation); the aim line runs from the
 /// baseline there to the target at the target date. If an observation predates `start`,
@@ -49,6 +156,7 @@ pub fn summarize(
     start: DateTime<Utc>,
     observations: &[Observation],
 ) -> ProgressSummary {
+    let stats = ProgressStats::of(start, observations);
     let mut points: Vec<(DateTime<Utc>, f64)> = observations
         .iter()
         .filter_map(|o| {
@@ -64,13 +172,20 @@ pub fn summarize(
         points.reverse();
     }
     points.sort_by_key(|(at, _)| *at);
+    let recent = &points[points.len().saturating_sub(4)..];
+    summary_of(measure, &stats, recent)
+}
 
-    let latest = points.last().copied();
-    let start = points.first().map_or(start, |(first, _)| start.min(*first));
-    let trend = least_squares(&points);
-    let aim = measure.and_then(|m| AimLine::new(m, start));
-
-    let percent_of_target = measure.zip(latest).and_then(|(m, (_, value))| {
+/// The summary of a goal's kept totals against its `measure`; `recent` are its latest
+/// values (at most four, oldest first), which only the four-point rule reads.
+pub fn summary_of(
+    measure: Option<&Measure>,
+    stats: &ProgressStats,
+    recent: &[(DateTime<Utc>, f64)],
+) -> ProgressSummary {
+    let trend = stats.trend();
+    let aim = measure.and_then(|m| AimLine::new(m, stats.start()));
+    let percent_of_target = measure.zip(stats.latest_value).and_then(|(m, value)| {
         let span = m.target - m.baseline;
         (span != 0.0).then(|| (value - m.baseline) / span * 100.0)
     });
@@ -80,19 +195,30 @@ pub fn summarize(
         .and_then(|(t, needed)| (needed != 0.0).then(|| t.slope / needed));
     let projected_at_target_date = trend
         .zip(measure.and_then(|m| m.target_date))
-        .map(|(t, date)| t.at(date.and_time(NaiveTime::MIN).and_utc()));
+        .map(|(t, date)| t.at(stats.weeks_to(date.and_time(NaiveTime::MIN).and_utc())));
 
     ProgressSummary {
-        count: observations.len(),
-        latest_value: latest.map(|(_, v)| v),
-        latest_observed_at: latest.map(|(at, _)| at),
+        count: stats.entries as usize,
+        latest_value: stats.latest_value,
+        latest_observed_at: stats.latest_valued_at,
         slope_per_week: trend.map(|t| t.slope),
         percent_of_target,
         needed_rate_per_week,
         growth_ratio,
         projected_at_target_date,
-        decision: four_point_rule(measure, aim, &points),
+        decision: decide(measure, stats, recent),
     }
+}
+
+/// The four-point rule's advice for a goal with these totals, from its latest values
+/// (`recent`, at most four, oldest first).
+pub fn decide(
+    measure: Option<&Measure>,
+    stats: &ProgressStats,
+    recent: &[(DateTime<Utc>, f64)],
+) -> ProgressDecision {
+    let aim = measure.and_then(|m| AimLine::new(m, stats.start()));
+    four_point_rule(measure, aim, recent)
 }
 
 /// The straight line from the baseline at the start to the target at the target date.
@@ -119,40 +245,19 @@ impl AimLine {
     }
 }
 
-/// A fitted trend: value = mean_value + slope × (weeks since mean_time).
+/// A fitted trend: value = mean_value + slope × (x − mean_x), x in weeks since the
+/// totals' origin.
 #[derive(Clone, Copy, Debug)]
 struct Trend {
     slope: f64,
-    mean_at: DateTime<Utc>,
+    mean_x: f64,
     mean_value: f64,
 }
 
 impl Trend {
-    fn at(&self, when: DateTime<Utc>) -> f64 {
-        self.mean_value + self.slope * weeks_between(self.mean_at, when)
+    fn at(&self, x: f64) -> f64 {
+        self.mean_value + self.slope * (x - self.mean_x)
     }
-}
-
-fn least_squares(points: &[(DateTime<Utc>, f64)]) -> Option<Trend> {
-    let origin = points.first()?.0;
-    let n = points.len() as f64;
-    let xs: Vec<f64> = points
-        .iter()
-        .map(|(at, _)| weeks_between(origin, *at))
-        .collect();
-    let mean_x = xs.iter().sum::<f64>() / n;
-    let mean_y = points.iter().map(|(_, v)| v).sum::<f64>() / n;
-    let (mut sxy, mut sxx) = (0.0, 0.0);
-    for (x, (_, y)) in xs.iter().zip(points) {
-        sxy += (x - mean_x) * (y - mean_y);
-        sxx += (x - mean_x) * (x - mean_x);
-    }
-    (sxx > 0.0).then(|| Trend {
-        slope: sxy / sxx,
-        mean_at: origin
-            + chrono::Duration::milliseconds((mean_x * SECONDS_PER_WEEK * 1000.0) as i64),
-        mean_value: mean_y,
-    })
 }
 
 fn four_point_rule(
@@ -185,8 +290,14 @@ fn four_point_rule(
     }
 }
 
-fn weeks_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
-    (to - from).num_milliseconds() as f64 / 1000.0 / SECONDS_PER_WEEK
+/// Weeks from `from` to `to`, counted in whole microseconds as the database counts
+/// them for its totals (`progress_stats`).
+pub fn weeks_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    let span = to - from;
+    match span.num_microseconds() {
+        Some(micros) => micros as f64 / MICROSECONDS_PER_WEEK,
+        None => span.num_milliseconds() as f64 / (MICROSECONDS_PER_WEEK / 1000.0),
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use alliance_domain::access::{ReadScope, Viewer};
 use alliance_domain::health::{Health, assess};
 use alliance_domain::ids::*;
 use alliance_domain::model::*;
+use alliance_domain::progress::ProgressStats;
 use alliance_store::{
     Store, acceptances, alliances, communications, feedback, goals, health, interventions, members,
     next_steps, persons, progress, reflections, schools, students, voice,
@@ -37,6 +38,7 @@ struct Seen {
     schools: Mutex<HashMap<SchoolId, School>>,
     cited: Mutex<HashMap<FeedbackResponseId, bool>>,
     health: Mutex<HashMap<AllianceId, Health>>,
+    stats: Mutex<HashMap<GoalId, ProgressStats>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -91,6 +93,7 @@ impl Batch {
         lock(&self.seen.schools).clear();
         lock(&self.seen.cited).clear();
         lock(&self.seen.health).clear();
+        lock(&self.seen.stats).clear();
     }
 }
 
@@ -117,10 +120,25 @@ pub struct GoalsOf(pub AllianceId);
 /// The revisions of a goal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RevisionsOf(pub GoalId);
-/// Every progress entry of a goal, newest first: its pages, its count and its summary
-/// all come from one statement.
+/// Every progress entry of a goal, newest first: for a page between cursors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ProgressOf(pub GoalId);
+/// A goal's progress totals, which its summary and its pages' counts come from; a
+/// goal's alliance's goals bring them along ([`GoalsOf`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StatsOf(pub GoalId);
+/// The `take` entries at one end of a goal's progress, newest first: a page without
+/// cursors, read without the goal's other entries. Goals asked for the same page share
+/// a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProgressPage {
+    pub goal: GoalId,
+    pub end: progress::End,
+    pub take: u64,
+}
+/// A goal's latest four values, oldest first: what the four-point rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecentValuesOf(pub GoalId);
 
 fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
     items.into_iter().map(|v| (key(&v), v)).collect()
@@ -231,8 +249,61 @@ loader!(PhasesOf => Vec<PhaseChange>, |this, keys| {
 
 loader!(GoalsOf => Vec<Goal>, |this, keys| {
     let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let rows = goals::for_alliances(this.store.db(), &ids).await?;
+    let rows = goals::for_alliances_with_stats(this.store.db(), &ids).await?;
+    let (rows, stats): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .map(|(goal, stats)| {
+            let id = goal.id;
+            (goal, (id, stats))
+        })
+        .unzip();
+    remember(&this.seen.stats, stats);
     Ok(grouped(keys, rows, |g| GoalsOf(g.alliance_id)))
+});
+
+loader!(StatsOf => ProgressStats, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let (mut found, missing) = recall(&this.seen.stats, &ids);
+    if !missing.is_empty() {
+        found.extend(progress::stats(this.store.db(), &missing).await?);
+    }
+    Ok(found.into_iter().map(|(id, s)| (StatsOf(id), s)).collect())
+});
+
+loader!(ProgressPage => Arc<[ProgressEntry]>, |this, keys| {
+    let mut pages: HashMap<(progress::End, u64), Vec<GoalId>> = HashMap::new();
+    for key in keys {
+        pages.entry((key.end, key.take)).or_default().push(key.goal);
+    }
+    let mut found = HashMap::new();
+    for ((end, take), ids) in pages {
+        let rows = progress::at_each_end(this.store.db(), &ids, end, take, false).await?;
+        let page = |goal| ProgressPage { goal, end, take };
+        let ids: Vec<ProgressPage> = ids.into_iter().map(page).collect();
+        found.extend(
+            grouped(&ids, rows, |p| page(p.goal_id))
+                .into_iter()
+                .map(|(key, entries)| (key, entries.into())),
+        );
+    }
+    Ok(found)
+});
+
+loader!(RecentValuesOf => Vec<(chrono::DateTime<chrono::Utc>, f64)>, |this, keys| {
+    let ids: Vec<GoalId> = keys.iter().map(|k| k.0).collect();
+    let rows = progress::at_each_end(this.store.db(), &ids, progress::End::Newest, 4, true).await?;
+    let mut recent = grouped(keys, rows, |p| RecentValuesOf(p.goal_id));
+    Ok(recent
+        .drain()
+        .map(|(key, entries)| {
+            let points = entries
+                .iter()
+                .rev()
+                .filter_map(|e| Some((e.observed_at, e.value?)))
+                .collect();
+            (key, points)
+        })
+        .collect())
 });
 
 loader!(RevisionsOf => Vec<GoalRevision>, |this, keys| {

@@ -4,14 +4,16 @@ use alliance_domain::DomainError;
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{AllianceId, DistrictId, GoalId, GoalRevisionId, MemberId};
 use alliance_domain::model::{Goal, GoalRevision, Measure};
+use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::{AchievementStatus, GoalDomain, GoalStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set,
 };
 use serde_json::{Map, Value, json};
 use tracing::instrument;
 
-use crate::entities::{goal, goal_revision};
+use crate::entities::{goal, goal_revision, progress_stat};
 use crate::error::{IntoDomain, StoreResult};
 use crate::{convert, joined, scope};
 
@@ -41,6 +43,35 @@ pub async fn for_alliances(
         .order_by_asc(goal::Column::Id);
     let rows = joined::all(db, select).await.domain()?;
     rows.into_iter().map(convert::goal).collect()
+}
+
+/// The goals of each alliance among `ids`, as [`for_alliances`], each with its progress
+/// totals, in one statement.
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
+pub async fn for_alliances_with_stats(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+) -> StoreResult<Vec<(Goal, ProgressStats)>> {
+    let has_stats = goal::Entity::belongs_to(progress_stat::Entity)
+        .from(goal::Column::Id)
+        .to(progress_stat::Column::GoalId)
+        .into();
+    let select = goal::Entity::find()
+        .select_also(progress_stat::Entity)
+        .join(JoinType::LeftJoin, has_stats)
+        .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(goal::Column::Priority)
+        .order_by_asc(goal::Column::CreatedAt)
+        .order_by_asc(goal::Column::Id);
+    let rows = joined::all_also(db, select).await.domain()?;
+    rows.into_iter()
+        .map(|(goal, stats)| {
+            let stats = stats.ok_or_else(|| {
+                DomainError::Unexpected(format!("goal {} has no progress totals", goal.id))
+            })?;
+            Ok((convert::goal(goal)?, convert::progress_stats(stats)?.1))
+        })
+        .collect()
 }
 
 /// The goals among `ids` whose alliances `scope` reaches.

@@ -117,7 +117,20 @@ where
     E: EntityTrait,
     E::Model: Positional,
 {
-    let found = fetch(db, select.build(db.get_database_backend()), E::Model::WIDTH).await?;
+    models::<E>(db, select.build(db.get_database_backend())).await
+}
+
+/// Every model a hand-built `statement` finds, read by position: it must select `E`'s
+/// columns in the entity's order and nothing else.
+pub(crate) async fn models<E>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+{
+    let found = fetch(db, statement, E::Model::WIDTH).await?;
     rows(&found, |row| E::Model::read(row, 0))
 }
 

@@ -5,17 +5,17 @@ use std::collections::HashMap;
 use alliance_domain::access::ReadScope;
 use alliance_domain::ids::{GoalId, PersonId, ProgressEntryId};
 use alliance_domain::model::{AuditEvent, ProgressEntry};
-use alliance_domain::progress::Observation;
+use alliance_domain::progress::{Observation, ProgressStats};
 use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use tracing::instrument;
 
-use crate::entities::{goal, progress_entry};
+use crate::entities::{goal, progress_entry, progress_stat};
 use crate::error::{IntoDomain, StoreResult};
 use crate::{Store, audit, convert, joined, scope};
 
@@ -82,31 +82,113 @@ pub async fn newest(
     ids: &[GoalId],
     take: u64,
 ) -> StoreResult<Vec<ProgressEntry>> {
-    let ranked = Query::select()
-        .column(Asterisk)
+    at_each_end(db, ids, End::Newest, take, false).await
+}
+
+/// Which end of a goal's entries a page is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum End {
+    Newest,
+    Oldest,
+}
+
+/// The `take` entries at `end` of each goal among `ids` (only those with a value, if
+/// `valued`), newest first within each goal, in one statement: a page of each goal's
+/// `progress` without reading the rest of its entries out of the database.
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
+pub async fn at_each_end(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+    end: End,
+    take: u64,
+    valued: bool,
+) -> StoreResult<Vec<ProgressEntry>> {
+    use sea_orm::{IdenStatic, Iterable};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let order = match end {
+        End::Newest => "observed_at DESC, id DESC",
+        End::Oldest => "observed_at ASC, id ASC",
+    };
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Each goal's page straight off the index, without its other entries.
+        let columns = progress_entry::Column::iter()
+            .map(|c| format!("page.{}", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let marks = (1..=ids.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let valued = if valued {
+            " AND e.value IS NOT NULL"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {columns} FROM goals g CROSS JOIN LATERAL \
+             (SELECT * FROM progress_entries e WHERE e.goal_id = g.id{valued} \
+              ORDER BY {order} LIMIT {take}) page \
+             WHERE g.id IN ({marks}) \
+             ORDER BY page.goal_id, page.observed_at DESC, page.id DESC"
+        );
+        let values = ids.iter().map(|id| sea_orm::Value::from(id.0));
+        let statement = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            sql,
+            values,
+        );
+        let models = joined::models::<progress_entry::Entity>(db, statement)
+            .await
+            .domain()?;
+        return models.into_iter().map(convert::progress_entry).collect();
+    }
+    let mut ranked = Query::select()
+        .columns(progress_entry::Column::iter())
         .expr_as(
-            Expr::cust(
-                "ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY observed_at DESC, id DESC)",
-            ),
+            Expr::cust(format!(
+                "ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY {order})"
+            )),
             Alias::new("rank_in_goal"),
         )
         .from(progress_entry::Entity)
         .and_where(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
         .to_owned();
+    if valued {
+        ranked.and_where(progress_entry::Column::Value.is_not_null());
+    }
+    let ranked_alias = Alias::new("ranked");
     let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(ranked, Alias::new("ranked"))
+        .columns(progress_entry::Column::iter().map(|c| (ranked_alias.clone(), c)))
+        .from_subquery(ranked, ranked_alias.clone())
         .and_where(Expr::col(Alias::new("rank_in_goal")).lte(take as i64))
-        .order_by(Alias::new("goal_id"), sea_orm::Order::Asc)
-        .order_by(Alias::new("rank_in_goal"), sea_orm::Order::Asc)
+        .order_by(progress_entry::Column::GoalId, sea_orm::Order::Asc)
+        .order_by(progress_entry::Column::ObservedAt, sea_orm::Order::Desc)
+        .order_by(progress_entry::Column::Id, sea_orm::Order::Desc)
         .to_owned();
     let statement = db.get_database_backend().build(&outer);
-    let rows = progress_entry::Entity::find()
-        .from_raw_sql(statement)
-        .all(db)
+    let models = joined::models::<progress_entry::Entity>(db, statement)
         .await
         .domain()?;
-    rows.into_iter().map(convert::progress_entry).collect()
+    models.into_iter().map(convert::progress_entry).collect()
+}
+
+/// The progress totals of each goal among `ids` (a goal's row is made with the goal and
+/// kept by the database as entries are recorded).
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
+pub async fn stats(
+    db: &impl ConnectionTrait,
+    ids: &[GoalId],
+) -> StoreResult<Vec<(GoalId, ProgressStats)>> {
+    let models = joined::all(
+        db,
+        progress_stat::Entity::find()
+            .filter(progress_stat::Column::GoalId.is_in(ids.iter().map(|id| id.0))),
+    )
+    .await
+    .domain()?;
+    models.into_iter().map(convert::progress_stats).collect()
 }
 
 /// Every entry of each goal among `ids`, newest first within its goal, in one statement:

@@ -7,6 +7,7 @@ use alliance_domain::ids::{AuditEventId, DistrictId, PersonId};
 use alliance_domain::model::{
     Alliance, AuditEvent, District, Goal, Measure, Person, School, Student,
 };
+use alliance_domain::progress::{Observation, ProgressStats, summarize, summary_of};
 use alliance_domain::values::{
     Acceptance, AlliancePhase, AllianceStatus, AuditAction, CommunicationKind, Direction,
     GoalDomain, GoalStatus, InterventionStatus, MemberRole, NextStepStatus, PracticeStatus,
@@ -1681,4 +1682,197 @@ async fn the_demo_keeps_its_practices(
         let debug = format!("{alliance:?}");
         assert!(alone.iter().any(|a| format!("{a:?}") == debug), "{debug}");
     }
+}
+
+/// `kept` (the database's totals) equals `expected` (the domain's, from the entries):
+/// counts and instants exactly, sums to rounding (SQLite's clock reads milliseconds).
+fn assert_totals(kept: &ProgressStats, expected: &ProgressStats) {
+    assert_eq!(
+        (
+            kept.origin,
+            kept.entries,
+            kept.valued,
+            kept.first_valued_at,
+            kept.latest_valued_at,
+            kept.latest_value
+        ),
+        (
+            expected.origin,
+            expected.entries,
+            expected.valued,
+            expected.first_valued_at,
+            expected.latest_valued_at,
+            expected.latest_value
+        ),
+    );
+    for (name, kept, expected) in [
+        ("Σx", kept.sum_x, expected.sum_x),
+        ("Σy", kept.sum_y, expected.sum_y),
+        ("Σx²", kept.sum_xx, expected.sum_xx),
+        ("Σxy", kept.sum_xy, expected.sum_xy),
+    ] {
+        let tolerance = 1e-9 * expected.abs().max(1.0);
+        assert!(
+            (kept - expected).abs() <= tolerance,
+            "{name}: kept {kept}, from the entries {expected}"
+        );
+    }
+}
+
+async fn totals_of(store: &Store, goal: &Goal) -> ProgressStats {
+    let found = progress::stats(store.db(), &[goal.id])
+        .await
+        .expect("stats");
+    assert_eq!(found.len(), 1, "one row of totals a goal");
+    found[0].1
+}
+
+#[tokio::test]
+async fn a_goals_progress_totals_are_kept_by_the_database_as_entries_are_recorded() {
+    let db = Db::open().await;
+    let store = &db.store;
+    let (_, goal) = goal_fixture(store).await;
+    assert_totals(
+        &totals_of(store, &goal).await,
+        &ProgressStats::new(goal.created_at),
+    );
+    // Out of order, a narrative entry between values, one backdated before the goal,
+    // and two values at one instant (the one recorded last is the latest).
+    let tie = alliance_store::now() - Duration::days(1);
+    let mut recorded = Vec::new();
+    for (days_ago, value, note) in [
+        (14, Some(2.0), None),
+        (3, Some(3.5), None),
+        (7, None, Some("a hard week")),
+        (40, Some(1.0), None),
+        (1, Some(4.0), None),
+        (1, Some(3.0), None),
+    ] {
+        let mut new = entry(&goal, days_ago, value, note);
+        if days_ago == 1 {
+            new.observed_at = tie;
+        }
+        recorded.push(Observation {
+            observed_at: new.observed_at,
+            value,
+        });
+        progress::create(store.db(), new).await.expect("entry");
+        assert_totals(
+            &totals_of(store, &goal).await,
+            &ProgressStats::of(goal.created_at, &recorded),
+        );
+    }
+    let kept = totals_of(store, &goal).await;
+    assert_eq!(
+        (kept.entries, kept.valued, kept.latest_value),
+        (6, 5, Some(3.0))
+    );
+
+    // The summary from the totals is the summary from the entries.
+    let from_entries = summarize(goal.measure.as_ref(), goal.created_at, &recorded);
+    let from_totals = summary_of(goal.measure.as_ref(), &kept, &[]);
+    assert_eq!(from_totals.count, 6);
+    for (name, a, b) in [
+        (
+            "slope",
+            from_totals.slope_per_week,
+            from_entries.slope_per_week,
+        ),
+        (
+            "percent",
+            from_totals.percent_of_target,
+            from_entries.percent_of_target,
+        ),
+        (
+            "needed",
+            from_totals.needed_rate_per_week,
+            from_entries.needed_rate_per_week,
+        ),
+        (
+            "projected",
+            from_totals.projected_at_target_date,
+            from_entries.projected_at_target_date,
+        ),
+    ] {
+        let (a, b) = (a.expect(name), b.expect(name));
+        assert!(
+            (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+            "{name}: {a} against {b}"
+        );
+    }
+
+    // Pages from either end, and the latest values, without the rest.
+    let values = |entries: &[alliance_domain::model::ProgressEntry]| {
+        entries.iter().map(|e| e.value).collect::<Vec<_>>()
+    };
+    let newest = progress::at_each_end(store.db(), &[goal.id], progress::End::Newest, 2, false)
+        .await
+        .expect("newest");
+    assert_eq!(newest.len(), 2);
+    assert!(
+        newest.iter().all(|e| e.observed_at == tie),
+        "the two at one instant"
+    );
+    let oldest = progress::at_each_end(store.db(), &[goal.id], progress::End::Oldest, 3, false)
+        .await
+        .expect("oldest");
+    assert_eq!(
+        values(&oldest),
+        [None, Some(2.0), Some(1.0)],
+        "newest first"
+    );
+    let before = store.statement_count();
+    let valued = progress::at_each_end(store.db(), &[goal.id], progress::End::Newest, 4, true)
+        .await
+        .expect("valued");
+    assert_eq!(store.statement_count() - before, 1);
+    assert_eq!(valued.len(), 4);
+    assert!(valued.iter().all(|e| e.value.is_some()));
+    assert_eq!(values(&valued[2..]), [Some(3.5), Some(2.0)]);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_migration_that_keeps_progress_totals_adds_up_the_entries_already_recorded() {
+    use alliance_migrations::{Migrator, MigratorTrait};
+    let test = TestDatabase::new().await;
+    let store = Store::connect(&test.url).await.expect("connect");
+    // Every migration before the totals'.
+    let before_totals = Migrator::migrations().len() as u32 - 1;
+    Migrator::up(store.db(), Some(before_totals))
+        .await
+        .expect("the migrations before");
+    let (_, goal) = goal_fixture(&store).await;
+    let mut recorded = Vec::new();
+    for (days_ago, value) in [(9, Some(2.0)), (2, Some(5.0)), (5, None), (30, Some(1.5))] {
+        let new = entry(
+            &goal,
+            days_ago,
+            value,
+            value.is_none().then_some("no count"),
+        );
+        recorded.push(Observation {
+            observed_at: new.observed_at,
+            value,
+        });
+        progress::create(store.db(), new).await.expect("entry");
+    }
+    Migrator::up(store.db(), None).await.expect("the totals");
+    assert_totals(
+        &totals_of(&store, &goal).await,
+        &ProgressStats::of(goal.created_at, &recorded),
+    );
+    // And the triggers go on from there.
+    let new = entry(&goal, 1, Some(6.0), None);
+    recorded.push(Observation {
+        observed_at: new.observed_at,
+        value: new.value,
+    });
+    progress::create(store.db(), new).await.expect("entry");
+    assert_totals(
+        &totals_of(&store, &goal).await,
+        &ProgressStats::of(goal.created_at, &recorded),
+    );
+    store.close().await.ok();
+    test.cleanup().await;
 }

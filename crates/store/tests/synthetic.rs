@@ -6,6 +6,7 @@
 use alliance_domain::access::{ReadScope, Viewer};
 use alliance_domain::feedback;
 use alliance_domain::model::{District, Student};
+use alliance_domain::progress::{ProgressStats, summary_of};
 use alliance_domain::values::{CommunicationKind, FeedbackStatus, MemberRole, Role};
 use alliance_store::students::StudentFilter;
 use alliance_store::testing::{TestDatabase, row_counts};
@@ -157,6 +158,37 @@ async fn assert_alliances(store: &Store, district: &District, scope: &ReadScope,
     let goal_ids: Vec<_> = goals.iter().map(|g| g.id).collect();
     let entries = progress::counts(db, &goal_ids).await.expect("counts");
     assert!(goal_ids.iter().all(|g| entries.get(g) == Some(&20)));
+    // The seeder's bulk inserts are counted into each goal's totals like any other.
+    let totals = progress::stats(db, &goal_ids).await.expect("totals");
+    assert_eq!(totals.len(), goal_ids.len());
+    let observations = progress::observations(db, &goal_ids)
+        .await
+        .expect("observations");
+    for (goal_id, kept) in totals {
+        let goal = goals.iter().find(|g| g.id == goal_id).expect("goal");
+        let mine: Vec<_> = observations
+            .iter()
+            .filter(|(g, _)| *g == goal_id)
+            .map(|(_, o)| *o)
+            .collect();
+        let expected = ProgressStats::of(goal.created_at, &mine);
+        assert_eq!(
+            (
+                kept.entries,
+                kept.valued,
+                kept.latest_valued_at,
+                kept.latest_value
+            ),
+            (
+                expected.entries,
+                expected.valued,
+                expected.latest_valued_at,
+                expected.latest_value
+            )
+        );
+        let slope = |s: &ProgressStats| summary_of(None, s, &[]).slope_per_week.expect("slope");
+        assert!((slope(&kept) - slope(&expected)).abs() < 1e-9);
+    }
 
     // Concerns are what `submitFeedback` would have found; one pending request each,
     // to the caregiver, due in two weeks.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use alliance_domain::health::assess;
-use alliance_domain::progress::{Observation, summarize};
+use alliance_domain::progress::summary_of;
 use alliance_graphql::global_id;
 use alliance_store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -187,17 +187,10 @@ fn member(m: MemberRow) -> Member {
     }
 }
 
-/// `entries` come newest first, as the goal's `progress` connection lists them.
+/// `entries` are the page, newest first, as the goal's `progress` connection lists them;
+/// the summary comes from the goal's kept totals.
 fn goal(g: GoalRow, entries: Vec<EntryRow>) -> Goal {
-    let observations: Vec<Observation> = entries
-        .iter()
-        .map(|e| Observation {
-            observed_at: e.observed_at,
-            value: e.value,
-        })
-        .collect();
-    let s = summarize(g.measure.as_ref(), g.created_at, &observations);
-    let skip = entries.len().saturating_sub(PROGRESS as usize);
+    let s = summary_of(g.measure.as_ref(), &g.stats, &[]);
     Goal {
         id: id("Goal", g.id),
         own_words: g.own_words,
@@ -212,7 +205,6 @@ fn goal(g: GoalRow, entries: Vec<EntryRow>) -> Goal {
         progress: Nodes {
             nodes: entries
                 .into_iter()
-                .skip(skip)
                 .map(|e| ProgressEntry {
                     id: id("ProgressEntry", e.id),
                     observed_at: instant(e.observed_at),

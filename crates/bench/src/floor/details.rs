@@ -4,6 +4,7 @@
 use alliance_domain::feedback::Scores;
 use alliance_domain::ids::{AllianceId, FeedbackRequestId, FeedbackResponseId, MemberId};
 use alliance_domain::model::{FeedbackResponse, Measure};
+use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::{GoalStatus, MemberRole};
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -26,11 +27,12 @@ pub(super) struct GoalRow {
     pub alliance_id: Uuid,
     pub own_words: String,
     pub status: GoalStatus,
-    pub created_at: DateTime<Utc>,
     pub measure: Option<Measure>,
+    /// The totals the database keeps of its entries.
+    pub stats: ProgressStats,
 }
 
-/// A progress entry, newest first within its goal; the note only on the page asked for.
+/// A progress entry of the page asked for, newest first within its goal.
 pub(super) struct EntryRow {
     pub goal_id: Uuid,
     pub id: Uuid,
@@ -94,9 +96,11 @@ pub(super) async fn goals(
 ) -> Result<Vec<GoalRow>, DbErr> {
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(
-        "SELECT g.id, g.alliance_id, g.own_words, g.status, g.created_at, g.measure_name, \
+        "SELECT g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
          g.measure_unit, g.measure_baseline, g.measure_target, g.measure_direction, \
-         g.measure_target_date FROM goals g WHERE g.alliance_id IN ",
+         g.measure_target_date, s.origin, s.entries, s.valued, s.first_valued_at, \
+         s.latest_valued_at, s.latest_value, s.sum_x, s.sum_y, s.sum_xx, s.sum_xy \
+         FROM goals g JOIN progress_stats s ON s.goal_id = g.id WHERE g.alliance_id IN ",
     )
     .list(alliances.iter().copied())
     .push(" ORDER BY g.priority, g.created_at, g.id");
@@ -122,21 +126,36 @@ pub(super) async fn goals(
                 }),
                 _ => None,
             };
+            let count = |column| {
+                u64::try_from(get::<i64>(row, column)?)
+                    .map_err(|e| DbErr::Custom(format!("{column}: {e}")))
+            };
+            let stats = ProgressStats {
+                origin: get(row, "origin")?,
+                entries: count("entries")?,
+                valued: count("valued")?,
+                first_valued_at: get(row, "first_valued_at")?,
+                latest_valued_at: get(row, "latest_valued_at")?,
+                latest_value: get(row, "latest_value")?,
+                sum_x: get(row, "sum_x")?,
+                sum_y: get(row, "sum_y")?,
+                sum_xx: get(row, "sum_xx")?,
+                sum_xy: get(row, "sum_xy")?,
+            };
             Ok(GoalRow {
                 id: get(row, "id")?,
                 alliance_id: get(row, "alliance_id")?,
                 own_words: get(row, "own_words")?,
                 status: parse(row, "status")?,
-                created_at: get(row, "created_at")?,
                 measure,
+                stats,
             })
         })
         .collect()
 }
 
-/// Every progress entry of the goals of `alliances`, newest first within each goal; the
-/// note only of the oldest `last` (the page `progress(last:)` shows of a newest-first
-/// list).
+/// The oldest `last` progress entries of each goal of `alliances` (the page
+/// `progress(last:)` shows of a newest-first list), newest first within each goal.
 pub(super) async fn progress(
     db: &DatabaseConnection,
     alliances: &[Uuid],
@@ -144,16 +163,16 @@ pub(super) async fn progress(
 ) -> Result<Vec<EntryRow>, DbErr> {
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(
-        "SELECT p.goal_id, p.id, p.observed_at, p.value, \
-         CASE WHEN ROW_NUMBER() OVER (PARTITION BY p.goal_id ORDER BY p.observed_at, p.id) <= ",
-    )
-    .bind(last as i64)
-    .push(
-        " THEN p.note END AS note FROM progress_entries p \
-         WHERE p.goal_id IN (SELECT g.id FROM goals g WHERE g.alliance_id IN ",
+        "SELECT goal_id, id, observed_at, value, note FROM \
+         (SELECT p.goal_id, p.id, p.observed_at, p.value, p.note, \
+           ROW_NUMBER() OVER (PARTITION BY p.goal_id ORDER BY p.observed_at, p.id) AS r \
+          FROM progress_entries p \
+          WHERE p.goal_id IN (SELECT g.id FROM goals g WHERE g.alliance_id IN ",
     )
     .list(alliances.iter().copied())
-    .push(") ORDER BY p.goal_id, p.observed_at DESC, p.id DESC");
+    .push(")) page WHERE r <= ")
+    .bind(last as i64)
+    .push(" ORDER BY goal_id, observed_at DESC, id DESC");
     rows(db, sql)
         .await?
         .iter()

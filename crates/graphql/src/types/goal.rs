@@ -1,13 +1,19 @@
 //! Goals in the family's own words, their revisions, and progress toward them.
 
 use alliance_domain::model;
-use alliance_domain::progress::{Observation, summarize};
-use async_graphql::{Context, ID, Json, Object, SimpleObject};
+use std::sync::Arc;
+
+use alliance_domain::ids::GoalId;
+use alliance_domain::progress::{ProgressStats, decide, summary_of};
+use alliance_store::progress::End;
+use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
 
 use crate::error::{ApiResult, coded};
 use crate::ids;
-use crate::loaders::{AcceptancesOf, MembersOf, ProgressOf, RevisionsOf};
-use crate::pagination::{Conn, PageArgs, connection, slice};
+use crate::loaders::{
+    AcceptancesOf, MembersOf, ProgressOf, ProgressPage, RecentValuesOf, RevisionsOf, StatsOf,
+};
+use crate::pagination::{Conn, MAX_PAGE, PageArgs, connection, slice};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
 use crate::types::enums::{
@@ -109,29 +115,39 @@ impl Goal {
     ) -> ApiResult<Conn<ProgressEntry>> {
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
-        let entries = load(ctx, ProgressOf(self.0.id)).await?.unwrap_or_default();
-        let total = entries.len() as u64;
+        let total = load(ctx, StatsOf(self.0.id))
+            .await?
+            .map_or(0, |s| s.entries);
         let page = args.window(total);
-        let items = entries
-            .iter()
-            .skip(page.offset as usize)
-            .take(page.limit as usize)
-            .cloned()
-            .map(ProgressEntry)
-            .collect();
+        let entries = match at_an_end(&args) {
+            // The page alone, without the goal's other entries.
+            Some((_, 0)) => Arc::from([]),
+            Some((end, take)) => {
+                let key = ProgressPage {
+                    goal: self.0.id,
+                    end,
+                    take,
+                };
+                load(ctx, key).await?.unwrap_or_default()
+            }
+            None => {
+                let all = load(ctx, ProgressOf(self.0.id)).await?.unwrap_or_default();
+                let (skip, take) = (page.offset as usize, page.limit as usize);
+                all.iter().skip(skip).take(take).cloned().collect()
+            }
+        };
+        let items = entries.iter().cloned().map(ProgressEntry).collect();
         Ok(connection(items, page, total))
     }
-    /// What the progress says, computed from every entry.
+    /// What the progress says: from the goal's totals, which the database keeps as
+    /// entries are recorded.
     async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
-        let entries = load(ctx, ProgressOf(self.0.id)).await?.unwrap_or_default();
-        let observations: Vec<Observation> = entries
-            .iter()
-            .map(|e| Observation {
-                observed_at: e.observed_at,
-                value: e.value,
-            })
-            .collect();
-        let s = summarize(self.0.measure.as_ref(), self.0.created_at, &observations);
+        let goal = self.0.id;
+        let stats = load(ctx, StatsOf(goal))
+            .await?
+            .unwrap_or_else(|| ProgressStats::new(self.0.created_at));
+        let measure = self.0.measure.clone();
+        let s = summary_of(measure.as_ref(), &stats, &[]);
         Ok(ProgressSummary {
             count: s.count as i32,
             latest_value: s.latest_value,
@@ -141,7 +157,9 @@ impl Goal {
             needed_rate_per_week: s.needed_rate_per_week,
             growth_ratio: s.growth_ratio,
             projected_at_target_date: s.projected_at_target_date,
-            decision: s.decision.into(),
+            goal,
+            measure,
+            stats,
         })
     }
     /// Every change to the goal, newest first, with what it was before.
@@ -198,6 +216,7 @@ impl From<model::Measure> for Measure {
 
 /// Progress monitoring at a glance.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ProgressSummary {
     /// Every entry, with or without a value.
     pub count: i32,
@@ -216,8 +235,39 @@ pub struct ProgressSummary {
     pub growth_ratio: Option<f64>,
     /// Where the trend stands at the target date.
     pub projected_at_target_date: Option<f64>,
+    #[graphql(skip)]
+    goal: GoalId,
+    #[graphql(skip)]
+    measure: Option<model::Measure>,
+    #[graphql(skip)]
+    stats: ProgressStats,
+}
+
+#[ComplexObject]
+impl ProgressSummary {
     /// The four-point rule's advice.
-    pub decision: ProgressDecision,
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<ProgressDecision> {
+        let recent = load(ctx, RecentValuesOf(self.goal))
+            .await?
+            .unwrap_or_default();
+        Ok(decide(self.measure.as_ref(), &self.stats, &recent).into())
+    }
+}
+
+/// Which end of a goal's newest-first entries a page without cursors is taken from,
+/// and how many: `first: n` the newest n, `last: n` the oldest n, neither the newest
+/// [`MAX_PAGE`]. A page between cursors, or with both `first` and `last`, is none.
+fn at_an_end(args: &PageArgs) -> Option<(End, u64)> {
+    if args.after.is_some() || args.before.is_some() {
+        return None;
+    }
+    let count = |n: i32| n.max(0) as u64;
+    match (args.first, args.last) {
+        (Some(first), None) => Some((End::Newest, count(first))),
+        (None, Some(last)) => Some((End::Oldest, count(last))),
+        (None, None) => Some((End::Newest, MAX_PAGE as u64)),
+        (Some(_), Some(_)) => None,
+    }
 }
 
 /// A kept change of a goal.
