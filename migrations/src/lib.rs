@@ -6,7 +6,6 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_core;
 mod m20261127_000002_create_practices;
 mod m20261207_000003_progress_newest_first;
-mod m20261208_000004_progress_stats;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -19,7 +18,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_core::Migration),
             Box::new(m20261127_000002_create_practices::Migration),
             Box::new(m20261207_000003_progress_newest_first::Migration),
-            Box::new(m20261208_000004_progress_stats::Migration),
         ]
     }
 }

@@ -40,10 +40,10 @@ pub struct ProgressSummary {
     pub decision: ProgressDecision,
 }
 
-/// What a goal's entries add up to, kept as each one is recorded: enough for its
-/// summary without reading the entries again. The database keeps the same totals in
-/// `progress_stats`, by the same rules ([`ProgressStats::add`]), so a summary does not
-/// cost more as a goal's history grows.
+/// What a goal's entries add up to: enough for its summary without the entries
+/// themselves. The store adds up the same totals by the same rules
+/// ([`ProgressStats::add`]) in the database, so a summary reads one row a goal instead of
+/// every entry.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ProgressStats {
     /// Where the regression's weeks are counted from: the goal's creation.
@@ -291,7 +291,7 @@ fn four_point_rule(
 }
 
 /// Weeks from `from` to `to`, counted in whole microseconds as the database counts
-/// them for its totals (`progress_stats`).
+/// them when it adds up a goal's entries.
 pub fn weeks_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     let span = to - from;
     match span.num_microseconds() {

@@ -123,8 +123,9 @@ pub struct RevisionsOf(pub GoalId);
 /// Every progress entry of a goal, newest first: for a page between cursors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ProgressOf(pub GoalId);
-/// A goal's progress totals, which its summary and its pages' counts come from; a
-/// goal's alliance's goals bring them along ([`GoalsOf`]).
+/// A goal's progress totals, added up by the database from its entries: its summary
+/// and its pages' counts come from them; an alliance's goals bring theirs along
+/// ([`GoalsOf`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StatsOf(pub GoalId);
 /// The `take` entries at one end of a goal's progress, newest first: a page without

@@ -4,7 +4,6 @@
 use alliance_domain::DomainError;
 use alliance_domain::ids::*;
 use alliance_domain::model::*;
-use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::*;
 use std::str::FromStr;
 
@@ -163,28 +162,6 @@ pub(crate) fn goal_revision(m: goal_revision::Model) -> GoalRevision {
         before: m.before,
         after: m.after,
     }
-}
-
-/// A goal's progress totals; counts the database cannot hold negative.
-pub(crate) fn progress_stats(m: progress_stat::Model) -> StoreResult<(GoalId, ProgressStats)> {
-    let count = |n: i64| {
-        u64::try_from(n).map_err(|_| DomainError::Unexpected("a negative progress count".into()))
-    };
-    Ok((
-        GoalId(m.goal_id),
-        ProgressStats {
-            origin: m.origin,
-            entries: count(m.entries)?,
-            valued: count(m.valued)?,
-            first_valued_at: m.first_valued_at,
-            latest_valued_at: m.latest_valued_at,
-            latest_value: m.latest_value,
-            sum_x: m.sum_x,
-            sum_y: m.sum_y,
-            sum_xx: m.sum_xx,
-            sum_xy: m.sum_xy,
-        },
-    ))
 }
 
 pub(crate) fn progress_entry(m: progress_entry::Model) -> StoreResult<ProgressEntry> {

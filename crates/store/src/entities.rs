@@ -323,36 +323,6 @@ pub mod progress_entry {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// The `progress_stats` table: each goal's progress totals, kept by triggers as entries
-/// are recorded (migration `m20261208_000004_progress_stats`).
-pub mod progress_stat {
-    use sea_orm::entity::prelude::*;
-
-    model! {
-        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-        #[sea_orm(table_name = "progress_stats")]
-        pub struct Model {
-            #[sea_orm(primary_key, auto_increment = false)]
-            pub goal_id: Uuid,
-            pub origin: DateTimeUtc,
-            pub entries: i64,
-            pub valued: i64,
-            pub first_valued_at: Option<DateTimeUtc>,
-            pub latest_valued_at: Option<DateTimeUtc>,
-            pub latest_value: Option<f64>,
-            pub sum_x: f64,
-            pub sum_y: f64,
-            pub sum_xx: f64,
-            pub sum_xy: f64,
-        }
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// The `audit_events` table.
 pub mod audit_event {
     use sea_orm::entity::prelude::*;

@@ -7,15 +7,15 @@ use alliance_domain::model::{Goal, GoalRevision, Measure};
 use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::{AchievementStatus, GoalDomain, GoalStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QueryTrait, Set,
 };
 use serde_json::{Map, Value, json};
 use tracing::instrument;
 
-use crate::entities::{goal, goal_revision, progress_stat};
+use crate::entities::{goal, goal_revision};
 use crate::error::{IntoDomain, StoreResult};
-use crate::{convert, joined, scope};
+use crate::{convert, joined, progress, scope};
 
 /// A goal to set.
 #[derive(Clone, Debug)]
@@ -46,30 +46,30 @@ pub async fn for_alliances(
 }
 
 /// The goals of each alliance among `ids`, as [`for_alliances`], each with its progress
-/// totals, in one statement.
+/// totals added up from its entries, in one statement.
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances_with_stats(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(Goal, ProgressStats)>> {
-    let has_stats = goal::Entity::belongs_to(progress_stat::Entity)
-        .from(goal::Column::Id)
-        .to(progress_stat::Column::GoalId)
-        .into();
-    let select = goal::Entity::find()
-        .select_also(progress_stat::Entity)
-        .join(JoinType::LeftJoin, has_stats)
-        .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-        .order_by_asc(goal::Column::Priority)
-        .order_by_asc(goal::Column::CreatedAt)
-        .order_by_asc(goal::Column::Id);
-    let rows = joined::all_also(db, select).await.domain()?;
+    let mut select = progress::with_entries(
+        goal::Entity::find()
+            .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(goal::Column::Priority)
+            .order_by_asc(goal::Column::CreatedAt)
+            .order_by_asc(goal::Column::Id),
+    );
+    progress::add_stats_columns(QueryTrait::query(&mut select), db.get_database_backend());
+    let rows = joined::all_then(db, select, progress::STATS_WIDTH, |row, first| {
+        // The origin is the goal's creation, set below from its model.
+        progress::read_stats(row, first, chrono::DateTime::<chrono::Utc>::MIN_UTC)
+    })
+    .await
+    .domain()?;
     rows.into_iter()
-        .map(|(goal, stats)| {
-            let stats = stats.ok_or_else(|| {
-                DomainError::Unexpected(format!("goal {} has no progress totals", goal.id))
-            })?;
-            Ok((convert::goal(goal)?, convert::progress_stats(stats)?.1))
+        .map(|(goal, mut stats)| {
+            stats.origin = goal.created_at;
+            Ok((convert::goal(goal)?, stats))
         })
         .collect()
 }

@@ -8,14 +8,14 @@ use alliance_domain::model::{AuditEvent, ProgressEntry};
 use alliance_domain::progress::{Observation, ProgressStats};
 use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use tracing::instrument;
 
-use crate::entities::{goal, progress_entry, progress_stat};
+use crate::entities::{goal, progress_entry};
 use crate::error::{IntoDomain, StoreResult};
 use crate::{Store, audit, convert, joined, scope};
 
@@ -174,21 +174,111 @@ pub async fn at_each_end(
     models.into_iter().map(convert::progress_entry).collect()
 }
 
-/// The progress totals of each goal among `ids` (a goal's row is made with the goal and
-/// kept by the database as entries are recorded).
+/// The weeks from the goal's creation to an entry's observation, as `backend` counts
+/// them: whole microseconds (SQLite's clock reads milliseconds) over 604,800,000,000,
+/// as [`alliance_domain::progress::weeks_between`] counts them.
+fn weeks(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "((EXTRACT(EPOCH FROM (p.observed_at - goals.created_at)) * 1000000)::float8 \
+             / 604800000000.0::float8)"
+        }
+        _ => {
+            "(round((unixepoch(p.observed_at, 'subsec') - unixepoch(goals.created_at, 'subsec')) \
+             * 1000) * 1000 / 604800000000.0)"
+        }
+    }
+}
+
+/// The columns [`read_stats`] reads, added to `select` (goals joined to their entries
+/// as `p`, grouped by goal): what a goal's entries add up to, by the rules of
+/// [`ProgressStats::add`], computed where the entries are instead of shipping them.
+pub(crate) fn add_stats_columns(select: &mut SelectStatement, backend: DbBackend) {
+    let x = weeks(backend);
+    let valued = "p.value IS NOT NULL";
+    let columns = [
+        "count(p.id)".to_owned(),
+        "count(p.value)".to_owned(),
+        format!("min(CASE WHEN {valued} THEN p.observed_at END)"),
+        format!("max(CASE WHEN {valued} THEN p.observed_at END)"),
+        // Of values at the latest instant, the last recorded (ids grow with time).
+        "(SELECT l.value FROM progress_entries l WHERE l.goal_id = goals.id \
+          AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1)"
+            .to_owned(),
+        format!("coalesce(sum(CASE WHEN {valued} THEN {x} END), 0.0)"),
+        "coalesce(sum(p.value), 0.0)".to_owned(),
+        format!("coalesce(sum(CASE WHEN {valued} THEN {x} * {x} END), 0.0)"),
+        format!("coalesce(sum({x} * p.value), 0.0)"),
+    ];
+    for column in columns {
+        select.expr(Expr::cust(column));
+    }
+}
+
+/// How many columns [`add_stats_columns`] adds.
+pub(crate) const STATS_WIDTH: usize = 9;
+
+/// A goal's totals from the columns [`add_stats_columns`] added, from `first` on.
+pub(crate) fn read_stats(
+    cells: &joined::Cells<'_>,
+    first: usize,
+    origin: DateTime<Utc>,
+) -> Result<ProgressStats, sea_orm::DbErr> {
+    let count = |at: usize| -> Result<u64, sea_orm::DbErr> {
+        u64::try_from(cells.at::<i64>(at)?)
+            .map_err(|_| sea_orm::DbErr::Custom("a negative count".into()))
+    };
+    Ok(ProgressStats {
+        origin,
+        entries: count(first)?,
+        valued: count(first + 1)?,
+        first_valued_at: cells.at(first + 2)?,
+        latest_valued_at: cells.at(first + 3)?,
+        latest_value: cells.at(first + 4)?,
+        sum_x: cells.at(first + 5)?,
+        sum_y: cells.at(first + 6)?,
+        sum_xx: cells.at(first + 7)?,
+        sum_xy: cells.at(first + 8)?,
+    })
+}
+
+/// The goals among `ids` joined to their entries and grouped, for [`add_stats_columns`].
+pub(crate) fn with_entries(select: Select<goal::Entity>) -> Select<goal::Entity> {
+    select
+        .join_as(
+            JoinType::LeftJoin,
+            goal::Entity::belongs_to(progress_entry::Entity)
+                .from(goal::Column::Id)
+                .to(progress_entry::Column::GoalId)
+                .into(),
+            Alias::new("p"),
+        )
+        .group_by(goal::Column::Id)
+}
+
+/// The progress totals of each goal among `ids`, added up from its entries in one
+/// statement.
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn stats(
     db: &impl ConnectionTrait,
     ids: &[GoalId],
 ) -> StoreResult<Vec<(GoalId, ProgressStats)>> {
-    let models = joined::all(
-        db,
-        progress_stat::Entity::find()
-            .filter(progress_stat::Column::GoalId.is_in(ids.iter().map(|id| id.0))),
+    let backend = db.get_database_backend();
+    let mut select = with_entries(
+        goal::Entity::find().filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0))),
     )
-    .await
-    .domain()?;
-    models.into_iter().map(convert::progress_stats).collect()
+    .select_only()
+    .column(goal::Column::Id)
+    .column(goal::Column::CreatedAt);
+    add_stats_columns(QueryTrait::query(&mut select), backend);
+    let found = joined::fetch(db, select.build(backend), 2 + STATS_WIDTH)
+        .await
+        .domain()?;
+    joined::rows(&found, |row| {
+        let origin = row.at(1)?;
+        Ok((GoalId(row.at(0)?), read_stats(row, 2, origin)?))
+    })
+    .domain()
 }
 
 /// Every entry of each goal among `ids`, newest first within its goal, in one statement:

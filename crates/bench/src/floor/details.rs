@@ -94,16 +94,37 @@ pub(super) async fn goals(
     db: &DatabaseConnection,
     alliances: &[Uuid],
 ) -> Result<Vec<GoalRow>, DbErr> {
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push(
+    let backend = db.get_database_backend();
+    // What each goal's entries add up to, computed where they are: x is the weeks from
+    // the goal's creation to the observation, as `ProgressStats::add` counts them.
+    let x = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "((EXTRACT(EPOCH FROM (p.observed_at - g.created_at)) * 1000000)::float8 \
+             / 604800000000.0::float8)"
+        }
+        _ => {
+            "(round((unixepoch(p.observed_at, 'subsec') - unixepoch(g.created_at, 'subsec')) \
+             * 1000) * 1000 / 604800000000.0)"
+        }
+    };
+    let mut sql = Sql::new(backend);
+    sql.push(&format!(
         "SELECT g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
          g.measure_unit, g.measure_baseline, g.measure_target, g.measure_direction, \
-         g.measure_target_date, s.origin, s.entries, s.valued, s.first_valued_at, \
-         s.latest_valued_at, s.latest_value, s.sum_x, s.sum_y, s.sum_xx, s.sum_xy \
-         FROM goals g JOIN progress_stats s ON s.goal_id = g.id WHERE g.alliance_id IN ",
-    )
+         g.measure_target_date, g.created_at AS origin, count(p.id) AS entries, \
+         count(p.value) AS valued, \
+         min(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS first_valued_at, \
+         max(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS latest_valued_at, \
+         (SELECT l.value FROM progress_entries l WHERE l.goal_id = g.id \
+          AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1) AS latest_value, \
+         coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} END), 0.0) AS sum_x, \
+         coalesce(sum(p.value), 0.0) AS sum_y, \
+         coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} * {x} END), 0.0) AS sum_xx, \
+         coalesce(sum({x} * p.value), 0.0) AS sum_xy \
+         FROM goals g LEFT JOIN progress_entries p ON g.id = p.goal_id WHERE g.alliance_id IN "
+    ))
     .list(alliances.iter().copied())
-    .push(" ORDER BY g.priority, g.created_at, g.id");
+    .push(" GROUP BY g.id ORDER BY g.priority, g.created_at, g.id");
     rows(db, sql)
         .await?
         .iter()

@@ -139,8 +139,7 @@ impl Goal {
         let items = entries.iter().cloned().map(ProgressEntry).collect();
         Ok(connection(items, page, total))
     }
-    /// What the progress says: from the goal's totals, which the database keeps as
-    /// entries are recorded.
+    /// What the progress says, from every entry (added up where they are stored).
     async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
         let goal = self.0.id;
         let stats = load(ctx, StatsOf(goal))
