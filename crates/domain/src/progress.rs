@@ -145,8 +145,11 @@ impl ProgressStats {
     }
 }
 
-/// Summarises `observations` (in any order; of values observed at one instant, the one
-/// given last is the latest) against the goal's `measure`.
+/// Summarises `observations` against the goal's `measure`. Give them oldest first, in the
+/// order they were recorded where two share an instant: of values observed at one
+/// instant the one given last is the latest, as the database takes the last recorded
+/// (the greatest id) when it adds a goal's entries up. Out of order they are sorted by
+/// instant, keeping the order given among equal instants.
 ///
 /// `start` is when monitoring began (the goal's creation); the aim line runs from the
 /// baseline there to the target at the target date. If an observation predates `start`,
@@ -156,7 +159,13 @@ pub fn summarize(
     start: DateTime<Utc>,
     observations: &[Observation],
 ) -> ProgressSummary {
-    let stats = ProgressStats::of(start, observations);
+    let stats = if observations.is_sorted_by_key(|o| o.observed_at) {
+        ProgressStats::of(start, observations)
+    } else {
+        let mut sorted = observations.to_vec();
+        sorted.sort_by_key(|o| o.observed_at);
+        ProgressStats::of(start, &sorted)
+    };
     let mut points: Vec<(DateTime<Utc>, f64)> = observations
         .iter()
         .filter_map(|o| {
@@ -176,7 +185,7 @@ pub fn summarize(
     summary_of(measure, &stats, recent)
 }
 
-/// The summary of a goal's kept totals against its `measure`; `recent` are its latest
+/// The summary of a goal's totals against its `measure`; `recent` are its latest
 /// values (at most four, oldest first), which only the four-point rule reads.
 pub fn summary_of(
     measure: Option<&Measure>,

@@ -217,9 +217,11 @@ impl GoalReply {
             total_count: 0,
             nodes: vec![],
         });
+        // Oldest first, as `summarize` takes them (the connection lists newest first).
         let observations: Vec<Observation> = progress
             .nodes
             .iter()
+            .rev()
             .map(|e| Observation {
                 observed_at: e.observed_at,
                 value: e.value,

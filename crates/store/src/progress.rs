@@ -282,7 +282,7 @@ pub async fn stats(
 }
 
 /// Every entry of each goal among `ids`, newest first within its goal, in one statement:
-/// what a goal's pages, count and summary are made from.
+/// what a page between cursors is cut from.
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_goals(
     db: &impl ConnectionTrait,
@@ -325,7 +325,8 @@ pub async fn counts(
         .collect())
 }
 
-/// Every observation (time and value) of each goal among `ids`, for summaries.
+/// Every observation (time and value) of each goal among `ids`, oldest first and in the
+/// order recorded at one instant, as `summarize` takes them.
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn observations(
     db: &impl ConnectionTrait,
@@ -338,6 +339,7 @@ pub async fn observations(
         .column(progress_entry::Column::Value)
         .filter(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(progress_entry::Column::ObservedAt)
+        .order_by_asc(progress_entry::Column::Id)
         .into_tuple()
         .all(db)
         .await

@@ -188,7 +188,7 @@ fn member(m: MemberRow) -> Member {
 }
 
 /// `entries` are the page, newest first, as the goal's `progress` connection lists them;
-/// the summary comes from the goal's kept totals.
+/// the summary comes from the goal's entries added up by the database.
 fn goal(g: GoalRow, entries: Vec<EntryRow>) -> Goal {
     let s = summary_of(g.measure.as_ref(), &g.stats, &[]);
     Goal {

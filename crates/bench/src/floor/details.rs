@@ -28,7 +28,7 @@ pub(super) struct GoalRow {
     pub own_words: String,
     pub status: GoalStatus,
     pub measure: Option<Measure>,
-    /// The totals the database keeps of its entries.
+    /// Its entries, added up by the database.
     pub stats: ProgressStats,
 }
 

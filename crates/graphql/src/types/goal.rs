@@ -246,6 +246,14 @@ pub struct ProgressSummary {
 impl ProgressSummary {
     /// The four-point rule's advice.
     async fn decision(&self, ctx: &Context<'_>) -> ApiResult<ProgressDecision> {
+        // Without an aim line or four values the rule has nothing to say: no statement.
+        let aim = self
+            .measure
+            .as_ref()
+            .is_some_and(|m| m.target_date.is_some());
+        if !aim || self.stats.valued < 4 {
+            return Ok(decide(self.measure.as_ref(), &self.stats, &[]).into());
+        }
         let recent = load(ctx, RecentValuesOf(self.goal))
             .await?
             .unwrap_or_default();
