@@ -133,7 +133,8 @@ impl ProgressStats {
         let sxx = self.sum_xx - self.sum_x * mean_x;
         let sxy = self.sum_xy - self.sum_x * mean_y;
         // Values all at one instant leave only rounding in `sxx`: no line.
-        if !(sxx > self.sum_xx.abs() * 1e-12) {
+        let spread = sxx > self.sum_xx.abs() * 1e-12;
+        if !spread {
             return None;
         }
         let slope = sxy / sxx;
