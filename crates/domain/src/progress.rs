@@ -160,30 +160,24 @@ pub fn summarize(
     start: DateTime<Utc>,
     observations: &[Observation],
 ) -> ProgressSummary {
-    let stats = if observations.is_sorted_by_key(|o| o.observed_at) {
-        ProgressStats::of(start, observations)
-    } else {
-        let mut sorted = observations.to_vec();
-        sorted.sort_by_key(|o| o.observed_at);
-        ProgressStats::of(start, &sorted)
-    };
-    let mut points: Vec<(DateTime<Utc>, f64)> = observations
+    let sorted: std::borrow::Cow<'_, [Observation]> =
+        if observations.is_sorted_by_key(|o| o.observed_at) {
+            observations.into()
+        } else {
+            let mut sorted = observations.to_vec();
+            sorted.sort_by_key(|o| o.observed_at);
+            sorted.into()
+        };
+    let stats = ProgressStats::of(start, &sorted);
+    // The latest four values, oldest first.
+    let mut recent: Vec<(DateTime<Utc>, f64)> = sorted
         .iter()
-        .filter_map(|o| {
-            o.value
-                .filter(|v| v.is_finite())
-                .map(|v| (o.observed_at, v))
-        })
+        .rev()
+        .filter_map(|o| Some((o.observed_at, o.value.filter(|v| v.is_finite())?)))
+        .take(4)
         .collect();
-    // Entries are read newest first: turned round, they are in order already, where a
-    // sort of them as they come is its slowest case. Only when no two share an instant,
-    // so that the sort's order among equal instants is kept.
-    if points.is_sorted_by(|a, b| a.0 > b.0) {
-        points.reverse();
-    }
-    points.sort_by_key(|(at, _)| *at);
-    let recent = &points[points.len().saturating_sub(4)..];
-    summary_of(measure, &stats, recent)
+    recent.reverse();
+    summary_of(measure, &stats, &recent)
 }
 
 /// The summary of a goal's totals against its `measure`; `recent` are its latest
