@@ -36,13 +36,17 @@ pub async fn for_alliances(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<Goal>> {
-    let select = goal::Entity::find()
+    let rows = joined::all(db, of_alliances(ids)).await.domain()?;
+    rows.into_iter().map(convert::goal).collect()
+}
+
+/// The goals of each alliance among `ids`, by priority then age.
+fn of_alliances(ids: &[AllianceId]) -> sea_orm::Select<goal::Entity> {
+    goal::Entity::find()
         .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
         .order_by_asc(goal::Column::Priority)
         .order_by_asc(goal::Column::CreatedAt)
-        .order_by_asc(goal::Column::Id);
-    let rows = joined::all(db, select).await.domain()?;
-    rows.into_iter().map(convert::goal).collect()
+        .order_by_asc(goal::Column::Id)
 }
 
 /// The goals of each alliance among `ids`, as [`for_alliances`], each with its progress
@@ -52,13 +56,7 @@ pub async fn for_alliances_with_stats(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(Goal, ProgressStats)>> {
-    let mut select = progress::with_entries(
-        goal::Entity::find()
-            .filter(goal::Column::AllianceId.is_in(ids.iter().map(|id| id.0)))
-            .order_by_asc(goal::Column::Priority)
-            .order_by_asc(goal::Column::CreatedAt)
-            .order_by_asc(goal::Column::Id),
-    );
+    let mut select = progress::with_entries(of_alliances(ids));
     progress::add_stats_columns(QueryTrait::query(&mut select), db.get_database_backend());
     let rows = joined::all_then(db, select, progress::STATS_WIDTH, |row, first| {
         // The origin is the goal's creation, set below from its model.

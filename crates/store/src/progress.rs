@@ -174,19 +174,20 @@ pub async fn at_each_end(
     models.into_iter().map(convert::progress_entry).collect()
 }
 
-/// The weeks from the goal's creation to an entry's observation, as `backend` counts
-/// them: whole microseconds (SQLite's clock reads milliseconds) over 604,800,000,000,
-/// as [`alliance_domain::progress::weeks_between`] counts them.
-fn weeks(backend: DbBackend) -> &'static str {
+/// The SQL for the weeks from `origin` to `observed_at` (two column expressions), as
+/// `backend` counts them: whole microseconds (SQLite's clock reads milliseconds) over
+/// 604,800,000,000, as [`alliance_domain::progress::weeks_between`] counts them. The
+/// x of a goal's regression, with the goal's creation as `origin`.
+pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String {
     match backend {
-        DbBackend::Postgres => {
-            "((EXTRACT(EPOCH FROM (p.observed_at - goals.created_at)) * 1000000)::float8 \
+        DbBackend::Postgres => format!(
+            "((EXTRACT(EPOCH FROM ({observed_at} - {origin})) * 1000000)::float8 \
              / 604800000000.0::float8)"
-        }
-        _ => {
-            "(round((unixepoch(p.observed_at, 'subsec') - unixepoch(goals.created_at, 'subsec')) \
+        ),
+        _ => format!(
+            "(round((unixepoch({observed_at}, 'subsec') - unixepoch({origin}, 'subsec')) \
              * 1000) * 1000 / 604800000000.0)"
-        }
+        ),
     }
 }
 
@@ -194,7 +195,7 @@ fn weeks(backend: DbBackend) -> &'static str {
 /// as `p`, grouped by goal): what a goal's entries add up to, by the rules of
 /// [`ProgressStats::add`], computed where the entries are instead of shipping them.
 pub(crate) fn add_stats_columns(select: &mut SelectStatement, backend: DbBackend) {
-    let x = weeks(backend);
+    let x = weeks_sql(backend, "p.observed_at", "goals.created_at");
     let valued = "p.value IS NOT NULL";
     let columns = [
         "count(p.id)".to_owned(),

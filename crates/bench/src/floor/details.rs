@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
-use super::load::{get, parse, rows};
+use super::load::{count, get, parse, rows};
 use crate::sql::Sql;
 
 pub(super) struct MemberRow {
@@ -96,17 +96,9 @@ pub(super) async fn goals(
 ) -> Result<Vec<GoalRow>, DbErr> {
     let backend = db.get_database_backend();
     // What each goal's entries add up to, computed where they are: x is the weeks from
-    // the goal's creation to the observation, as `ProgressStats::add` counts them.
-    let x = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "((EXTRACT(EPOCH FROM (p.observed_at - g.created_at)) * 1000000)::float8 \
-             / 604800000000.0::float8)"
-        }
-        _ => {
-            "(round((unixepoch(p.observed_at, 'subsec') - unixepoch(g.created_at, 'subsec')) \
-             * 1000) * 1000 / 604800000000.0)"
-        }
-    };
+    // the goal's creation to the observation, counted as Alliance's store counts them
+    // (the same SQL, so that both sums round alike).
+    let x = alliance_store::progress::weeks_sql(backend, "p.observed_at", "g.created_at");
     let mut sql = Sql::new(backend);
     sql.push(&format!(
         "SELECT g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
@@ -147,14 +139,10 @@ pub(super) async fn goals(
                 }),
                 _ => None,
             };
-            let count = |column| {
-                u64::try_from(get::<i64>(row, column)?)
-                    .map_err(|e| DbErr::Custom(format!("{column}: {e}")))
-            };
             let stats = ProgressStats {
                 origin: get(row, "origin")?,
-                entries: count("entries")?,
-                valued: count("valued")?,
+                entries: count(row, "entries")?,
+                valued: count(row, "valued")?,
                 first_valued_at: get(row, "first_valued_at")?,
                 latest_valued_at: get(row, "latest_valued_at")?,
                 latest_value: get(row, "latest_value")?,

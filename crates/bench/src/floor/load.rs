@@ -40,6 +40,12 @@ pub(super) fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Re
     row.try_get("", column)
 }
 
+/// A count (`COUNT(…)`, a bigint) of `row`, as a `T`.
+pub(super) fn count<T: TryFrom<i64>>(row: &QueryResult, column: &str) -> Result<T, DbErr> {
+    T::try_from(get::<i64>(row, column)?)
+        .map_err(|_| DbErr::Custom(format!("{column}: a count out of range")))
+}
+
 pub(super) fn parse<T: std::str::FromStr>(row: &QueryResult, column: &str) -> Result<T, DbErr>
 where
     T::Err: std::fmt::Display,
@@ -146,9 +152,6 @@ pub(super) async fn alliances(
     )
     .bind(person)
     .push(") ORDER BY a.created_at, a.id");
-    let count = |row: &QueryResult, column: &str| -> Result<usize, DbErr> {
-        Ok(usize::try_from(get::<i64>(row, column)?).unwrap_or(0))
-    };
     rows(db, sql)
         .await?
         .iter()
