@@ -7,8 +7,7 @@ use alliance_domain::model::{Goal, GoalRevision, Measure};
 use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::{AchievementStatus, GoalDomain, GoalStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Map, Value, json};
 use tracing::instrument;
@@ -56,8 +55,7 @@ pub async fn for_alliances_with_stats(
     db: &impl ConnectionTrait,
     ids: &[AllianceId],
 ) -> StoreResult<Vec<(Goal, ProgressStats)>> {
-    let mut select = progress::with_entries(of_alliances(ids));
-    progress::add_stats_columns(QueryTrait::query(&mut select), db.get_database_backend());
+    let select = progress::with_stats(of_alliances(ids), db.get_database_backend());
     let rows = joined::all_then(db, select, progress::STATS_WIDTH, |row, first| {
         // The origin is the goal's creation, set below from its model.
         progress::read_stats(row, first, chrono::DateTime::<chrono::Utc>::MIN_UTC)

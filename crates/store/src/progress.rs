@@ -8,7 +8,7 @@ use alliance_domain::model::{AuditEvent, ProgressEntry};
 use alliance_domain::progress::{Observation, ProgressStats};
 use alliance_domain::values::ProgressSource;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
     JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -178,11 +178,16 @@ pub async fn at_each_end(
 /// `backend` counts them: whole microseconds (SQLite's clock reads milliseconds) over
 /// 604,800,000,000, as [`alliance_domain::progress::weeks_between`] counts them. The
 /// x of a goal's regression, with the goal's creation as `origin`.
+///
+/// PostgreSQL's seconds come from `date_part`, in floating point: `EXTRACT` answers in
+/// `numeric`, whose arithmetic took two thirds of the dashboard's goals statement. The
+/// interval's seconds are exact to far under a microsecond for spans of a century, so
+/// rounding them to whole microseconds gives the count `EXTRACT` would.
 pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String {
     match backend {
         DbBackend::Postgres => format!(
-            "((EXTRACT(EPOCH FROM ({observed_at} - {origin})) * 1000000)::float8 \
-             / 604800000000.0::float8)"
+            "(round(date_part('epoch', {observed_at} - {origin}) * 1000000.0) \
+             / 604800000000.0)"
         ),
         _ => format!(
             "(round((unixepoch({observed_at}, 'subsec') - unixepoch({origin}, 'subsec')) \
@@ -191,35 +196,91 @@ pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String 
     }
 }
 
-/// The columns [`read_stats`] reads, added to `select` (goals joined to their entries
-/// as `p`, grouped by goal): what a goal's entries add up to, by the rules of
-/// [`ProgressStats::add`], computed where the entries are instead of shipping them.
-pub(crate) fn add_stats_columns(select: &mut SelectStatement, backend: DbBackend) {
+/// What a goal's entries (`p`) add up to, by the rules of [`ProgressStats::add`], each
+/// with its name: count, values counted, the first and latest value's instants, the
+/// latest value, Σx, Σy, Σx², Σxy. `goals` is the goal.
+fn stats_columns(backend: DbBackend) -> [(&'static str, String); STATS_WIDTH] {
     let x = weeks_sql(backend, "p.observed_at", "goals.created_at");
     let valued = "p.value IS NOT NULL";
-    let columns = [
-        "count(p.id)".to_owned(),
-        "count(p.value)".to_owned(),
-        format!("min(CASE WHEN {valued} THEN p.observed_at END)"),
-        format!("max(CASE WHEN {valued} THEN p.observed_at END)"),
-        // Of values at the latest instant, the last recorded (ids grow with time).
-        "(SELECT l.value FROM progress_entries l WHERE l.goal_id = goals.id \
-          AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1)"
-            .to_owned(),
-        format!("coalesce(sum(CASE WHEN {valued} THEN {x} END), 0.0)"),
-        "coalesce(sum(p.value), 0.0)".to_owned(),
-        format!("coalesce(sum(CASE WHEN {valued} THEN {x} * {x} END), 0.0)"),
-        format!("coalesce(sum({x} * p.value), 0.0)"),
-    ];
-    for column in columns {
-        select.expr(Expr::cust(column));
-    }
+    [
+        ("entries", "count(p.id)".to_owned()),
+        ("valued", "count(p.value)".to_owned()),
+        (
+            "first_valued_at",
+            format!("min(CASE WHEN {valued} THEN p.observed_at END)"),
+        ),
+        (
+            "latest_valued_at",
+            format!("max(CASE WHEN {valued} THEN p.observed_at END)"),
+        ),
+        (
+            // Of values at the latest instant, the last recorded (ids grow with time).
+            "latest_value",
+            "(SELECT l.value FROM progress_entries l WHERE l.goal_id = goals.id \
+             AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1)"
+                .to_owned(),
+        ),
+        (
+            "sum_x",
+            format!("coalesce(sum(CASE WHEN {valued} THEN {x} END), 0.0)"),
+        ),
+        ("sum_y", "coalesce(sum(p.value), 0.0)".to_owned()),
+        (
+            "sum_xx",
+            format!("coalesce(sum(CASE WHEN {valued} THEN {x} * {x} END), 0.0)"),
+        ),
+        ("sum_xy", format!("coalesce(sum({x} * p.value), 0.0)")),
+    ]
 }
 
-/// How many columns [`add_stats_columns`] adds.
+/// `select` of goals (the table `goals`, unaliased) with each goal's progress totals
+/// added as [`STATS_WIDTH`] columns after its own, which [`read_stats`] reads: added up
+/// where the entries are instead of shipping them.
+///
+/// On PostgreSQL each goal's entries are added up on their own (`LEFT JOIN LATERAL`),
+/// straight off the goal's index; grouping the goals joined to all their entries made
+/// PostgreSQL hash every entry with its goal's whole row. SQLite, which has no lateral
+/// join, groups the join.
+pub(crate) fn with_stats(select: Select<goal::Entity>, backend: DbBackend) -> Select<goal::Entity> {
+    let columns = stats_columns(backend);
+    let mut select = select;
+    let query = QueryTrait::query(&mut select);
+    if backend == DbBackend::Postgres {
+        let mut totals = Query::select();
+        for (name, sql) in columns.iter() {
+            totals.expr_as(Expr::cust(sql.clone()), Alias::new(*name));
+        }
+        totals
+            .from_as(progress_entry::Entity, Alias::new("p"))
+            .and_where(Expr::cust("p.goal_id = goals.id"));
+        query.join_lateral(
+            JoinType::LeftJoin,
+            totals,
+            Alias::new("totals"),
+            Expr::cust("true"),
+        );
+        for (name, _) in columns {
+            query.expr(Expr::cust(format!("totals.{name}")));
+        }
+        return select;
+    }
+    query.join_as(
+        JoinType::LeftJoin,
+        progress_entry::Entity,
+        Alias::new("p"),
+        Expr::cust("goals.id = p.goal_id"),
+    );
+    query.group_by_col((goal::Entity, goal::Column::Id));
+    for (_, sql) in columns {
+        query.expr(Expr::cust(sql));
+    }
+    select
+}
+
+/// How many columns [`with_stats`] adds.
 pub(crate) const STATS_WIDTH: usize = 9;
 
-/// A goal's totals from the columns [`add_stats_columns`] added, from `first` on.
+/// A goal's totals from the columns [`with_stats`] added, from `first` on.
 pub(crate) fn read_stats(
     cells: &joined::Cells<'_>,
     first: usize,
@@ -243,20 +304,6 @@ pub(crate) fn read_stats(
     })
 }
 
-/// The goals among `ids` joined to their entries and grouped, for [`add_stats_columns`].
-pub(crate) fn with_entries(select: Select<goal::Entity>) -> Select<goal::Entity> {
-    select
-        .join_as(
-            JoinType::LeftJoin,
-            goal::Entity::belongs_to(progress_entry::Entity)
-                .from(goal::Column::Id)
-                .to(progress_entry::Column::GoalId)
-                .into(),
-            Alias::new("p"),
-        )
-        .group_by(goal::Column::Id)
-}
-
 /// The progress totals of each goal among `ids`, added up from its entries in one
 /// statement.
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
@@ -265,13 +312,14 @@ pub async fn stats(
     ids: &[GoalId],
 ) -> StoreResult<Vec<(GoalId, ProgressStats)>> {
     let backend = db.get_database_backend();
-    let mut select = with_entries(
-        goal::Entity::find().filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0))),
-    )
-    .select_only()
-    .column(goal::Column::Id)
-    .column(goal::Column::CreatedAt);
-    add_stats_columns(QueryTrait::query(&mut select), backend);
+    let select = with_stats(
+        goal::Entity::find()
+            .select_only()
+            .column(goal::Column::Id)
+            .column(goal::Column::CreatedAt)
+            .filter(goal::Column::Id.is_in(ids.iter().map(|id| id.0))),
+        backend,
+    );
     let found = joined::fetch(db, select.build(backend), 2 + STATS_WIDTH)
         .await
         .domain()?;

@@ -7,7 +7,7 @@ use alliance_domain::model::{FeedbackResponse, Measure};
 use alliance_domain::progress::ProgressStats;
 use alliance_domain::values::{GoalStatus, MemberRole};
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use uuid::Uuid;
 
 use super::load::{count, get, parse, rows};
@@ -97,14 +97,12 @@ pub(super) async fn goals(
     let backend = db.get_database_backend();
     // What each goal's entries add up to, computed where they are: x is the weeks from
     // the goal's creation to the observation, counted as Alliance's store counts them
-    // (the same SQL, so that both sums round alike).
+    // (the same SQL, so that both sums round alike). PostgreSQL adds up each goal's
+    // entries on their own, off the goal's index; SQLite, without lateral joins, groups
+    // the goals joined to their entries.
     let x = alliance_store::progress::weeks_sql(backend, "p.observed_at", "g.created_at");
-    let mut sql = Sql::new(backend);
-    sql.push(&format!(
-        "SELECT g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
-         g.measure_unit, g.measure_baseline, g.measure_target, g.measure_direction, \
-         g.measure_target_date, g.created_at AS origin, count(p.id) AS entries, \
-         count(p.value) AS valued, \
+    let totals = format!(
+        "count(p.id) AS entries, count(p.value) AS valued, \
          min(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS first_valued_at, \
          max(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS latest_valued_at, \
          (SELECT l.value FROM progress_entries l WHERE l.goal_id = g.id \
@@ -112,11 +110,30 @@ pub(super) async fn goals(
          coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} END), 0.0) AS sum_x, \
          coalesce(sum(p.value), 0.0) AS sum_y, \
          coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} * {x} END), 0.0) AS sum_xx, \
-         coalesce(sum({x} * p.value), 0.0) AS sum_xy \
-         FROM goals g LEFT JOIN progress_entries p ON g.id = p.goal_id WHERE g.alliance_id IN "
-    ))
-    .list(alliances.iter().copied())
-    .push(" GROUP BY g.id ORDER BY g.priority, g.created_at, g.id");
+         coalesce(sum({x} * p.value), 0.0) AS sum_xy"
+    );
+    let goal = "g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
+         g.measure_unit, g.measure_baseline, g.measure_target, g.measure_direction, \
+         g.measure_target_date, g.created_at AS origin";
+    let lateral = backend == DbBackend::Postgres;
+    let mut sql = Sql::new(backend);
+    if lateral {
+        sql.push(&format!(
+            "SELECT {goal}, t.* FROM goals g LEFT JOIN LATERAL \
+             (SELECT {totals} FROM progress_entries p WHERE p.goal_id = g.id) t ON true \
+             WHERE g.alliance_id IN "
+        ));
+    } else {
+        sql.push(&format!(
+            "SELECT {goal}, {totals} FROM goals g \
+             LEFT JOIN progress_entries p ON g.id = p.goal_id WHERE g.alliance_id IN "
+        ));
+    }
+    sql.list(alliances.iter().copied());
+    if !lateral {
+        sql.push(" GROUP BY g.id");
+    }
+    sql.push(" ORDER BY g.priority, g.created_at, g.id");
     rows(db, sql)
         .await?
         .iter()
