@@ -1132,3 +1132,99 @@ async fn the_audit_log_of_a_student_out_of_reach_is_not_found() {
     let response = app.graphql(AUDIT, json!({ "id": f.student_1 }), None).await;
     assert_eq!(error_code(&response), Some("UNAUTHENTICATED"), "{response}");
 }
+
+/// The dashboard's shape, each object's fields between `<Type` and `>`, which
+/// [`nested`] turns into nothing or into an inline fragment on the type.
+const NESTED: &str = "query { students(first: 10) { totalCount nodes { <Student
+    id name gradeLevel __typename
+    school { <School id name __typename > }
+    alliance { <Alliance id phase status createdAt
+      members { nodes { <AllianceMember id role relationship active
+        person { <Person id displayName preferredLanguage > } > } }
+      goals { nodes { <Goal id ownWords status priority measure { name target direction }
+        progressSummary { <ProgressSummary count latestValue latestObservedAt slopePerWeek
+          percentOfTarget decision > }
+        progress(first: 5) { totalCount nodes { <ProgressEntry id observedAt value note
+          source createdAt > } } > } }
+      health { <AllianceHealth status openConcerns practices { practice status }
+        reasons { code } > }
+      feedbackResponses(first: 1) { nodes { <FeedbackResponse id total submittedAt
+        concern { open } > } } > } > } } }";
+
+/// `NESTED` with each object's fields as they are, or inside `... on Type { }`.
+fn nested(fragments: bool) -> String {
+    let mut query = NESTED.to_owned();
+    for kind in [
+        "AllianceMember",
+        "AllianceHealth",
+        "Alliance",
+        "Student",
+        "School",
+        "Person",
+        "Goal",
+        "ProgressSummary",
+        "ProgressEntry",
+        "FeedbackResponse",
+    ] {
+        let open = if fragments {
+            format!("... on {kind} {{")
+        } else {
+            String::new()
+        };
+        query = query.replace(&format!("<{kind}"), &open);
+    }
+    query.replace(" >", if fragments { " }" } else { " " })
+}
+
+#[tokio::test]
+async fn an_objects_fields_answer_the_same_asked_plainly_or_through_fragments() {
+    let (app, f, admin) = world().await;
+    // A second entry, so that a page holds more than one.
+    let recorded = read(
+        &app,
+        &f.staff_member(&app),
+        "mutation($goal: ID!) { recordProgress(input: { goalId: $goal, value: 4, \
+         note: \"better mornings\" }) { progressEntry { id } userErrors { code } } }",
+        json!({ "goal": f.goal_1 }),
+    )
+    .await;
+    assert_eq!(
+        recorded["recordProgress"]["userErrors"],
+        json!([]),
+        "{recorded}"
+    );
+
+    let plain = read(&app, &admin, &nested(false), json!({})).await;
+    let through_fragments = read(&app, &admin, &nested(true), json!({})).await;
+    assert_eq!(plain, through_fragments);
+    let students = plain["students"]["nodes"].as_array().expect("students");
+    let goal = students
+        .iter()
+        .filter_map(|s| s["alliance"]["goals"]["nodes"].as_array())
+        .flatten()
+        .find(|g| g["id"] == f.goal_1)
+        .expect("the fixture's goal");
+    assert!(goal["progress"]["nodes"].as_array().expect("entries").len() >= 2);
+    assert_eq!(students[0]["__typename"], "Student");
+
+    // Aliases, a key asked for twice and directives answer as the executor would.
+    let mixed = read(
+        &app,
+        &admin,
+        "query($yes: Boolean!) { students(first: 10) { nodes { id ident: id id
+           name @include(if: $yes) gradeLevel @skip(if: $yes) school { label: name name } } } }",
+        json!({ "yes": true }),
+    )
+    .await;
+    for (student, mixed) in students
+        .iter()
+        .zip(mixed["students"]["nodes"].as_array().expect("nodes"))
+    {
+        assert_eq!(mixed["id"], student["id"]);
+        assert_eq!(mixed["ident"], student["id"]);
+        assert_eq!(mixed["name"], student["name"]);
+        assert!(mixed.get("gradeLevel").is_none(), "{mixed}");
+        assert_eq!(mixed["school"]["label"], student["school"]["name"]);
+        assert_eq!(mixed["school"]["name"], student["school"]["name"]);
+    }
+}

@@ -11,6 +11,7 @@ mod memo;
 mod mutations;
 mod operation;
 mod pagination;
+mod plain;
 mod query;
 mod types;
 

@@ -10,6 +10,7 @@ use crate::error::{ApiResult, OrGraphql, coded, not_found};
 use crate::ids;
 use crate::loaders::HealthOf;
 use crate::pagination::{Conn, PageArgs, connection};
+use crate::plain::Plain;
 use crate::types::alliance::Alliance;
 use crate::types::audit::AuditEvent;
 use crate::types::directory::{School, ViewerInfo};
@@ -116,7 +117,7 @@ impl QueryRoot {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<StudentFilter>,
-    ) -> ApiResult<Conn<Student>> {
+    ) -> ApiResult<Conn<Plain<Student>>> {
         let viewer = ctx.viewer()?;
         let db = ctx.store()?.db();
         let filter = filter.unwrap_or_default();
@@ -159,7 +160,7 @@ impl QueryRoot {
         };
         let rows = rows
             .into_iter()
-            .map(|s| Student::read(ctx, s))
+            .map(|s| Student::read(ctx, s).map(Plain))
             .collect::<ApiResult<_>>()?;
         Ok(connection(rows, args.window(total), total))
     }

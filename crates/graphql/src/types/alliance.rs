@@ -12,6 +12,7 @@ use crate::loaders::{
     ReflectionsOf, RequestsOf, ResponsesOf, VoiceOf,
 };
 use crate::pagination::{Conn, PageArgs, slice};
+use crate::plain::{self, Plain};
 use crate::types::communication::Communication;
 use crate::types::directory::Person;
 use crate::types::enums::{
@@ -40,6 +41,10 @@ impl Alliance {
         ctx.state()?.read(alliance.student_id);
         Ok(Self(alliance))
     }
+}
+
+impl plain::Fields for Alliance {
+    const PLAIN: &'static [&'static str] = &["id", "status", "phase", "createdAt", "updatedAt"];
 }
 
 #[Object]
@@ -85,12 +90,12 @@ impl Alliance {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(default = false, desc = "Include members who have left.")] include_former: bool,
-    ) -> ApiResult<Conn<AllianceMember>> {
+    ) -> ApiResult<Conn<Plain<AllianceMember>>> {
         let members = load(ctx, MembersOf(self.0.id)).await?.unwrap_or_default();
         let members = members
             .into_iter()
             .filter(|m| include_former || m.is_active())
-            .map(AllianceMember)
+            .map(|member| Plain(AllianceMember(member)))
             .collect();
         slice(members, &PageArgs::new(first, after, last, before))
     }
@@ -104,13 +109,13 @@ impl Alliance {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "Only goals with this status.")] status: Option<GoalStatus>,
-    ) -> ApiResult<Conn<Goal>> {
+    ) -> ApiResult<Conn<Plain<Goal>>> {
         let goals = load(ctx, GoalsOf(self.0.id)).await?.unwrap_or_default();
         let wanted: Option<DomainGoalStatus> = status.map(Into::into);
         let goals = goals
             .into_iter()
             .filter(|g| wanted.is_none_or(|s| g.status == s))
-            .map(Goal)
+            .map(|goal| Plain(Goal(goal)))
             .collect();
         slice(goals, &PageArgs::new(first, after, last, before))
     }
@@ -201,12 +206,12 @@ impl Alliance {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "Only answers that raised a concern.")] concerns_only: Option<bool>,
-    ) -> ApiResult<Conn<FeedbackResponse>> {
+    ) -> ApiResult<Conn<Plain<FeedbackResponse>>> {
         let all = load(ctx, ResponsesOf(self.0.id)).await?.unwrap_or_default();
         let items = all
             .into_iter()
             .filter(|r| !concerns_only.unwrap_or(false) || r.is_concern())
-            .map(FeedbackResponse)
+            .map(|response| Plain(FeedbackResponse(response)))
             .collect();
         slice(items, &PageArgs::new(first, after, last, before))
     }
@@ -277,10 +282,10 @@ impl Alliance {
         slice(items, &PageArgs::new(first, after, last, before))
     }
     /// How the alliance keeps up its practices, and what needs attention.
-    async fn health(&self, ctx: &Context<'_>) -> ApiResult<AllianceHealth> {
+    async fn health(&self, ctx: &Context<'_>) -> ApiResult<Plain<AllianceHealth>> {
         let health = load(ctx, HealthOf(self.0.id)).await?;
         health
-            .map(AllianceHealth)
+            .map(|health| Plain(AllianceHealth(health)))
             .ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
     async fn created_at(&self) -> DateTime {
@@ -322,6 +327,18 @@ impl PhaseChange {
 /// A person's place in an alliance.
 pub struct AllianceMember(pub model::AllianceMember);
 
+impl plain::Fields for AllianceMember {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "role",
+        "relationship",
+        "familyIdentified",
+        "joinedAt",
+        "leftAt",
+        "active",
+    ];
+}
+
 #[Object]
 impl AllianceMember {
     pub async fn id(&self) -> ID {
@@ -333,10 +350,10 @@ impl AllianceMember {
             .map(Alliance)
             .ok_or_else(|| coded("NOT_FOUND", "alliance not found"))
     }
-    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Person> {
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Plain<Person>> {
         let person = load(ctx, self.0.person_id).await?;
         person
-            .map(Person)
+            .map(|person| Plain(Person(person)))
             .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
     async fn role(&self) -> MemberRole {

@@ -4,6 +4,7 @@ use alliance_domain::model;
 use async_graphql::{ID, Object, SimpleObject};
 
 use crate::ids;
+use crate::plain;
 use crate::types::enums::Role;
 use crate::types::scalars::DateTime;
 
@@ -74,6 +75,10 @@ pub struct DistrictSettings {
 /// A school in the district.
 pub struct School(pub model::School);
 
+impl plain::Fields for School {
+    const PLAIN: &'static [&'static str] = &["id", "name", "createdAt"];
+}
+
 #[Object]
 impl School {
     pub async fn id(&self) -> ID {
@@ -93,6 +98,15 @@ impl School {
 /// Someone who can be an alliance member: a student, caregiver, staff member or a
 /// support person the family names.
 pub struct Person(pub model::Person);
+
+impl plain::Fields for Person {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "displayName",
+        "preferredLanguage",
+        "contactPreferences",
+    ];
+}
 
 #[Object]
 impl Person {

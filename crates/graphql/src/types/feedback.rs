@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use crate::error::ApiResult;
 use crate::ids;
 use crate::loaders::{Cited, ResponsesOf};
+use crate::plain;
 use crate::types::alliance::AllianceMember;
 use crate::types::enums::{FeedbackAudience, FeedbackItem, FeedbackStatus};
 use crate::types::scalars::{Date, DateTime};
@@ -122,6 +123,18 @@ pub struct FeedbackConcern {
 
 /// An answer to a check-in.
 pub struct FeedbackResponse(pub model::FeedbackResponse);
+
+impl plain::Fields for FeedbackResponse {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "requestId",
+        "language",
+        "scores",
+        "total",
+        "comment",
+        "submittedAt",
+    ];
+}
 
 #[Object]
 impl FeedbackResponse {

@@ -14,6 +14,7 @@ use crate::loaders::{
     AcceptancesOf, MembersOf, ProgressOf, ProgressPage, RecentValuesOf, RevisionsOf, StatsOf,
 };
 use crate::pagination::{Conn, MAX_PAGE, PageArgs, connection, slice};
+use crate::plain::{self, Plain};
 use crate::types::alliance::{Alliance, AllianceMember};
 use crate::types::directory::Person;
 use crate::types::enums::{
@@ -25,6 +26,22 @@ use crate::types::voice::GoalAcceptance;
 
 /// A goal, as the student or family put it.
 pub struct Goal(pub model::Goal);
+
+impl plain::Fields for Goal {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "ownWords",
+        "summary",
+        "domain",
+        "priority",
+        "status",
+        "achievementStatus",
+        "measure",
+        "version",
+        "createdAt",
+        "updatedAt",
+    ];
+}
 
 #[Object]
 impl Goal {
@@ -112,7 +129,7 @@ impl Goal {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> ApiResult<Conn<ProgressEntry>> {
+    ) -> ApiResult<Conn<Plain<ProgressEntry>>> {
         let args = PageArgs::new(first, after, last, before);
         args.validate()?;
         let total = load(ctx, StatsOf(self.0.id))
@@ -136,18 +153,21 @@ impl Goal {
                 all.iter().skip(skip).take(take).cloned().collect()
             }
         };
-        let items = entries.iter().cloned().map(ProgressEntry).collect();
+        let items = entries
+            .iter()
+            .map(|entry| Plain(ProgressEntry(entry.clone())))
+            .collect();
         Ok(connection(items, page, total))
     }
     /// What the progress says, from every entry (added up where they are stored).
-    async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<ProgressSummary> {
+    async fn progress_summary(&self, ctx: &Context<'_>) -> ApiResult<Plain<ProgressSummary>> {
         let goal = self.0.id;
         let stats = load(ctx, StatsOf(goal))
             .await?
             .unwrap_or_else(|| ProgressStats::new(self.0.created_at));
         let measure = self.0.measure.clone();
         let s = summary_of(measure.as_ref(), &stats, &[]);
-        Ok(ProgressSummary {
+        Ok(Plain(ProgressSummary {
             count: s.count as i32,
             latest_value: s.latest_value,
             latest_observed_at: s.latest_observed_at.map(Into::into),
@@ -159,7 +179,7 @@ impl Goal {
             goal,
             measure,
             stats,
-        })
+        }))
     }
     /// Every change to the goal, newest first, with what it was before.
     async fn revisions(
@@ -242,6 +262,19 @@ pub struct ProgressSummary {
     stats: ProgressStats,
 }
 
+impl plain::Fields for ProgressSummary {
+    const PLAIN: &'static [&'static str] = &[
+        "count",
+        "latestValue",
+        "latestObservedAt",
+        "slopePerWeek",
+        "percentOfTarget",
+        "neededRatePerWeek",
+        "growthRatio",
+        "projectedAtTargetDate",
+    ];
+}
+
 #[ComplexObject]
 impl ProgressSummary {
     /// The four-point rule's advice.
@@ -319,6 +352,11 @@ fn presented(snapshot: &str) -> serde_json::Value {
 
 /// One observation of progress: a number, a narrative, or both.
 pub struct ProgressEntry(pub model::ProgressEntry);
+
+impl plain::Fields for ProgressEntry {
+    const PLAIN: &'static [&'static str] =
+        &["id", "observedAt", "value", "note", "source", "createdAt"];
+}
 
 #[Object]
 impl ProgressEntry {

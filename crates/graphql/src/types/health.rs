@@ -4,11 +4,27 @@ use alliance_domain::health;
 use alliance_domain::values::Practice as DomainPractice;
 use async_graphql::{Object, SimpleObject};
 
+use crate::plain;
 use crate::types::enums::{Practice, PracticeStatus};
 use crate::types::scalars::DateTime;
 
 /// How an alliance keeps up its practices, against the district's cadences.
 pub struct AllianceHealth(pub health::Health);
+
+impl plain::Fields for AllianceHealth {
+    const PLAIN: &'static [&'static str] = &[
+        "status",
+        "daysSinceFeedbackRequested",
+        "daysSinceDataShared",
+        "daysSinceReflection",
+        "openConcerns",
+        "overdueNextSteps",
+        "goalsWithoutRecentProgress",
+        "goalsWithoutFamilyAcceptance",
+        "practices",
+        "reasons",
+    ];
+}
 
 /// How one practice is keeping up.
 #[derive(SimpleObject)]

@@ -10,6 +10,7 @@ use crate::error::{ApiResult, OrGraphql, coded};
 use crate::ids;
 use crate::loaders::AlliancesOf;
 use crate::pagination::{Conn, PageArgs, connection, nodes_ask_for, slice};
+use crate::plain::{self, Plain};
 use crate::types::alliance::Alliance;
 use crate::types::audit::AuditEvent;
 use crate::types::directory::{ExternalId, School, external_ids};
@@ -25,6 +26,19 @@ impl Student {
         ctx.state()?.read(student.id);
         Ok(Self(student))
     }
+}
+
+impl plain::Fields for Student {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "name",
+        "preferredName",
+        "pronouns",
+        "gradeLevel",
+        "preferredLanguage",
+        "externalIds",
+        "createdAt",
+    ];
 }
 
 #[Object]
@@ -53,14 +67,14 @@ impl Student {
     async fn external_ids(&self) -> Vec<ExternalId> {
         external_ids(&self.0.external_ids)
     }
-    async fn school(&self, ctx: &Context<'_>) -> ApiResult<School> {
+    async fn school(&self, ctx: &Context<'_>) -> ApiResult<Plain<School>> {
         let school = load(ctx, self.0.school_id).await?;
         school
-            .map(School)
+            .map(|school| Plain(School(school)))
             .ok_or_else(|| coded("INTERNAL", "internal error"))
     }
     /// The student's current (not closed) alliance, if the viewer may see it.
-    async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Option<Alliance>> {
+    async fn alliance(&self, ctx: &Context<'_>) -> ApiResult<Option<Plain<Alliance>>> {
         let key = AlliancesOf {
             student: self.0.id,
             health: ctx.look_ahead().field("health").exists(),
@@ -70,7 +84,7 @@ impl Student {
             .into_iter()
             .rev()
             .find(|a| a.status != AllianceStatus::Closed)
-            .map(Alliance))
+            .map(|alliance| Plain(Alliance(alliance))))
     }
     /// Every alliance of the student the viewer may see, oldest first.
     async fn alliances(

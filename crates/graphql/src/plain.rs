@@ -1,0 +1,147 @@
+//! Objects whose plain fields are resolved in line instead of each in a boxed future of
+//! its own.
+//!
+//! async-graphql resolves every field of every object concurrently: a boxed future a
+//! field, polled through a `FuturesUnordered`, its value merged into the object's map
+//! with two hash lookups. For a field that only reads what the object holds, that
+//! machinery is most of the field's cost, and a dashboard has thousands of them (a
+//! goal's progress entries alone are three thousand fields). [`Plain`] wraps such an
+//! object: the fields it names as [`Fields::PLAIN`] are resolved in turn by the
+//! object's own resolver as the selection is walked, and the others (those that load)
+//! concurrently with each other, as before, without a box each. A selection with a
+//! fragment, a directive or a key asked for twice goes the executor's own way. The
+//! schema is the object's own: [`Plain`] takes its name and registration.
+//!
+//! The schema has no extensions (see `build_schema`), so nothing is skipped that an
+//! extension would have seen.
+
+use std::borrow::Cow;
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::{Field, Selection};
+use async_graphql::registry::Registry;
+use async_graphql::resolver_utils::{ContainerType, resolve_container};
+use async_graphql::{
+    Context, ContextSelectionSet, Name, ObjectType, OutputType, Positioned, ServerResult, Value,
+};
+
+/// An object some of whose fields need nothing but the object.
+pub trait Fields: ObjectType {
+    /// The fields resolved from the object alone: nothing loaded, nothing awaited.
+    const PLAIN: &'static [&'static str];
+}
+
+/// `T`, resolving its plain fields in line.
+pub struct Plain<T>(pub T);
+
+/// The selection's fields, when it holds nothing but fields without directives, each
+/// under a key of its own.
+fn simple_selection<'a>(ctx: &ContextSelectionSet<'a>) -> Option<Vec<&'a Positioned<Field>>> {
+    let items = &ctx.item.node.items;
+    let mut fields: Vec<&'a Positioned<Field>> = Vec::with_capacity(items.len());
+    for selection in items {
+        let Selection::Field(field) = &selection.node else {
+            return None;
+        };
+        let key = &field.node.response_key().node;
+        let repeated = fields
+            .iter()
+            .any(|other| &other.node.response_key().node == key);
+        if repeated || !field.node.directives.is_empty() {
+            return None;
+        }
+        fields.push(field);
+    }
+    Some(fields)
+}
+
+impl<T: Fields> OutputType for Plain<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn introspection_type_name(&self) -> Cow<'static, str> {
+        self.0.introspection_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let Some(fields) = simple_selection(ctx) else {
+            return resolve_container(ctx, &self.0).await;
+        };
+        // Every key in the selection's order; a field that fails leaves its key out, as
+        // the executor does.
+        let mut values: IndexMap<Name, Value> = IndexMap::with_capacity(fields.len());
+        let mut failed = Vec::new();
+        let mut loading = Vec::new();
+        for field in fields {
+            let key = field.node.response_key().node.clone();
+            let name = field.node.name.node.as_str();
+            if name == "__typename" {
+                let name = self.0.introspection_type_name().into_owned();
+                values.insert(key, Value::String(name));
+            } else if T::PLAIN.contains(&name) {
+                match self.0.resolve_field(&ctx.with_field(field)).await {
+                    Ok(value) => {
+                        values.insert(key, value.unwrap_or_default());
+                    }
+                    Err(error) => ctx.add_error(error),
+                }
+            } else {
+                values.insert(key.clone(), Value::Null);
+                loading.push(async move {
+                    let value = self.0.resolve_field(&ctx.with_field(field)).await;
+                    (key, value)
+                });
+            }
+        }
+        for (key, value) in futures::future::join_all(loading).await {
+            match value {
+                Ok(value) => {
+                    if let Some(slot) = values.get_mut(&key) {
+                        *slot = value.unwrap_or_default();
+                    }
+                }
+                Err(error) => {
+                    ctx.add_error(error);
+                    failed.push(key);
+                }
+            }
+        }
+        for key in failed {
+            values.shift_remove(&key);
+        }
+        Ok(if values.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(values)
+        })
+    }
+}
+
+impl<T: Fields> ContainerType for Plain<T> {
+    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        self.0.resolve_field(ctx).await
+    }
+
+    fn collect_all_fields<'a>(
+        &'a self,
+        ctx: &ContextSelectionSet<'a>,
+        fields: &mut async_graphql::resolver_utils::Fields<'a>,
+    ) -> ServerResult<()> {
+        self.0.collect_all_fields(ctx, fields)
+    }
+}
+
+impl<T: Fields> ObjectType for Plain<T> {}
