@@ -39,6 +39,7 @@ struct Seen {
     cited: Mutex<HashMap<FeedbackResponseId, bool>>,
     health: Mutex<HashMap<AllianceId, Health>>,
     stats: Mutex<HashMap<GoalId, ProgressStats>>,
+    pages: Mutex<HashMap<ProgressPage, Arc<[ProgressEntry]>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -94,6 +95,7 @@ impl Batch {
         lock(&self.seen.cited).clear();
         lock(&self.seen.health).clear();
         lock(&self.seen.stats).clear();
+        lock(&self.seen.pages).clear();
     }
 }
 
@@ -114,9 +116,23 @@ pub struct MembersOf(pub AllianceId);
 /// The phase history of an alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PhasesOf(pub AllianceId);
-/// The goals of an alliance.
+/// The goals of an alliance; with `page`, each goal's page of progress entries at that
+/// end is read beside the goals (not after them) and kept for [`ProgressPage`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct GoalsOf(pub AllianceId);
+pub struct GoalsOf {
+    pub alliance: AllianceId,
+    pub page: Option<(progress::End, u64)>,
+}
+
+impl GoalsOf {
+    /// The goals alone.
+    pub fn of(alliance: AllianceId) -> Self {
+        Self {
+            alliance,
+            page: None,
+        }
+    }
+}
 /// The revisions of a goal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RevisionsOf(pub GoalId);
@@ -249,8 +265,40 @@ loader!(PhasesOf => Vec<PhaseChange>, |this, keys| {
 });
 
 loader!(GoalsOf => Vec<Goal>, |this, keys| {
-    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
-    let rows = goals::for_alliances_with_stats(this.store.db(), &ids).await?;
+    let db = this.store.db();
+    let mut ids: Vec<AllianceId> = keys.iter().map(|k| k.alliance).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // The pages asked for, each read concurrently with the goals.
+    let mut asked: HashMap<(progress::End, u64), Vec<AllianceId>> = HashMap::new();
+    for key in keys {
+        if let Some(page) = key.page {
+            asked.entry(page).or_default().push(key.alliance);
+        }
+    }
+    let pages = asked.into_iter().map(|((end, take), alliances)| async move {
+        let rows = progress::at_each_end_of_alliances(db, &alliances, end, take).await?;
+        Ok::<_, DomainError>((end, take, alliances, rows))
+    });
+    let (rows, pages) = futures::future::try_join(
+        goals::for_alliances_with_stats(db, &ids),
+        futures::future::try_join_all(pages),
+    )
+    .await?;
+    for (end, take, alliances, entries) in pages {
+        let page = |goal| ProgressPage { goal, end, take };
+        // Every goal of those alliances has its page, empty or not.
+        let goals: Vec<ProgressPage> = rows
+            .iter()
+            .filter(|(goal, _)| alliances.contains(&goal.alliance_id))
+            .map(|(goal, _)| page(goal.id))
+            .collect();
+        let entries = grouped(&goals, entries, |e| page(e.goal_id));
+        remember(
+            &this.seen.pages,
+            entries.into_iter().map(|(key, entries)| (key, entries.into())),
+        );
+    }
     let (rows, stats): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .map(|(goal, stats)| {
@@ -259,7 +307,25 @@ loader!(GoalsOf => Vec<Goal>, |this, keys| {
         })
         .unzip();
     remember(&this.seen.stats, stats);
-    Ok(grouped(keys, rows, |g| GoalsOf(g.alliance_id)))
+    let mut by_alliance = grouped(&ids, rows, |g| g.alliance_id);
+    // An alliance asked for with two pages answers both keys; its goals are cloned
+    // only then.
+    let mut asked_for: HashMap<AllianceId, usize> = HashMap::new();
+    for key in keys {
+        *asked_for.entry(key.alliance).or_default() += 1;
+    }
+    let mut found = HashMap::with_capacity(keys.len());
+    for key in keys {
+        let left = asked_for.entry(key.alliance).or_default();
+        *left -= 1;
+        let goals = if *left == 0 {
+            by_alliance.remove(&key.alliance)
+        } else {
+            by_alliance.get(&key.alliance).cloned()
+        };
+        found.insert(*key, goals.unwrap_or_default());
+    }
+    Ok(found)
 });
 
 loader!(StatsOf => ProgressStats, |this, keys| {
@@ -272,11 +338,11 @@ loader!(StatsOf => ProgressStats, |this, keys| {
 });
 
 loader!(ProgressPage => Arc<[ProgressEntry]>, |this, keys| {
+    let (mut found, missing) = recall(&this.seen.pages, keys);
     let mut pages: HashMap<(progress::End, u64), Vec<GoalId>> = HashMap::new();
-    for key in keys {
+    for key in missing {
         pages.entry((key.end, key.take)).or_default().push(key.goal);
     }
-    let mut found = HashMap::new();
     for ((end, take), ids) in pages {
         let rows = progress::at_each_end(this.store.db(), &ids, end, take, false).await?;
         let page = |goal| ProgressPage { goal, end, take };

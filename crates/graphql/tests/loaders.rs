@@ -322,3 +322,95 @@ async fn a_students_alliances_bring_their_health_through_nodes_and_through_edges
         assert!(json.to_string().contains("\"openConcerns\":1"), "{json}");
     }
 }
+
+/// Each goal's page of progress, read beside an alliance's goals when the goals are
+/// asked for with one page, is the page each goal answers on its own, at either end;
+/// two pages, cursors or a page the field refuses are read as before.
+#[tokio::test]
+async fn a_page_of_progress_read_beside_the_goals_is_each_goals_own_page() {
+    let database = TestDatabase::new().await;
+    let store = database.store().await;
+    load_district(&store, 3).await;
+    // And a goal without entries, whose page is empty.
+    let (first, _) = run(
+        &store,
+        "{ students(first: 1) { nodes { alliance { id members { nodes { id role } } } } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    let alliance = &first["students"]["nodes"][0]["alliance"];
+    let uuid = |id: &serde_json::Value| {
+        use base64::Engine;
+        let text = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(id.as_str().expect("id"))
+            .expect("base64");
+        let text = String::from_utf8(text).expect("utf-8");
+        uuid::Uuid::parse_str(text.split_once(':').expect("type:uuid").1).expect("uuid")
+    };
+    let caregiver = alliance["members"]["nodes"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["role"] == "CAREGIVER")
+        .expect("a caregiver");
+    let tx = store.begin().await.expect("begin");
+    goals::create(
+        &tx,
+        NewGoal {
+            alliance_id: alliance_domain::ids::AllianceId(uuid(&alliance["id"])),
+            own_words: "a goal with nothing recorded yet".into(),
+            expressed_by: alliance_domain::ids::MemberId(uuid(&caregiver["id"])),
+            summary: None,
+            domain: GoalDomain::Social,
+            priority: 3,
+            status: GoalStatus::Active,
+            measure: None,
+        },
+    )
+    .await
+    .expect("goal");
+    alliance_store::commit(tx).await.expect("commit");
+    let goals = |progress: &str| {
+        format!(
+            "{{ students(first: 3) {{ nodes {{ alliance {{ goals {{ nodes {{ id {progress} }} }} }} }} }} }}"
+        )
+    };
+    for progress in [
+        "progress(first: 5) { totalCount nodes { id observedAt value note } }",
+        "progress(last: 3) { totalCount nodes { id observedAt } }",
+        "progress { nodes { id } }",
+        "progress(first: 0) { totalCount nodes { id } }",
+        "newest: progress(first: 2) { nodes { id } } oldest: progress(last: 2) { nodes { id } }",
+    ] {
+        let (page, _) = run(&store, &goals(progress), serde_json::json!({})).await;
+        let nodes: Vec<&serde_json::Value> = page["students"]["nodes"]
+            .as_array()
+            .expect("students")
+            .iter()
+            .flat_map(|s| s["alliance"]["goals"]["nodes"].as_array().expect("goals"))
+            .collect();
+        assert_eq!(nodes.len(), 7, "{page}");
+        for goal in nodes {
+            let alone = format!(
+                "query ($id: ID!) {{ node(id: $id) {{ ... on Goal {{ id {progress} }} }} }}"
+            );
+            let (alone, _) = run(&store, &alone, serde_json::json!({ "id": goal["id"] })).await;
+            assert_eq!(&alone["node"], goal, "{progress}");
+        }
+    }
+    // With the page read beside the goals, the dashboard's statements are as many as
+    // before: the page's statement moved, none was added.
+    let (_, beside) = run(
+        &store,
+        &goals("progress(first: 5) { nodes { id } }"),
+        serde_json::json!({}),
+    )
+    .await;
+    let (_, refused) = run(
+        &store,
+        &goals("a: progress(first: 5) { nodes { id } } b: progress(first: 5) { nodes { id } }"),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(beside, refused);
+}

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use alliance_domain::access::ReadScope;
-use alliance_domain::ids::{GoalId, PersonId, ProgressEntryId};
+use alliance_domain::ids::{AllianceId, GoalId, PersonId, ProgressEntryId};
 use alliance_domain::model::{AuditEvent, ProgressEntry};
 use alliance_domain::progress::{Observation, ProgressStats};
 use alliance_domain::values::ProgressSource;
@@ -103,7 +103,47 @@ pub async fn at_each_end(
     take: u64,
     valued: bool,
 ) -> StoreResult<Vec<ProgressEntry>> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+    pages(db, Goals::Listed(&ids), end, take, valued).await
+}
+
+/// [`at_each_end`] for every goal of each alliance among `ids`: a page of each goal's
+/// progress read beside the goals themselves rather than after them.
+#[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
+pub async fn at_each_end_of_alliances(
+    db: &impl ConnectionTrait,
+    ids: &[AllianceId],
+    end: End,
+    take: u64,
+) -> StoreResult<Vec<ProgressEntry>> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+    pages(db, Goals::OfAlliances(&ids), end, take, false).await
+}
+
+/// Whose entries [`pages`] reads: goals by id, or every goal of some alliances.
+#[derive(Clone, Copy)]
+enum Goals<'a> {
+    Listed(&'a [uuid::Uuid]),
+    OfAlliances(&'a [uuid::Uuid]),
+}
+
+impl Goals<'_> {
+    fn ids(&self) -> &[uuid::Uuid] {
+        match self {
+            Goals::Listed(ids) | Goals::OfAlliances(ids) => ids,
+        }
+    }
+}
+
+async fn pages(
+    db: &impl ConnectionTrait,
+    goals: Goals<'_>,
+    end: End,
+    take: u64,
+    valued: bool,
+) -> StoreResult<Vec<ProgressEntry>> {
     use sea_orm::{IdenStatic, Iterable};
+    let ids = goals.ids();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -126,14 +166,18 @@ pub async fn at_each_end(
         } else {
             ""
         };
+        let whose = match goals {
+            Goals::Listed(_) => "g.id",
+            Goals::OfAlliances(_) => "g.alliance_id",
+        };
         let sql = format!(
             "SELECT {columns} FROM goals g CROSS JOIN LATERAL \
              (SELECT * FROM progress_entries e WHERE e.goal_id = g.id{valued} \
               ORDER BY {order} LIMIT {take}) page \
-             WHERE g.id IN ({marks}) \
+             WHERE {whose} IN ({marks}) \
              ORDER BY page.goal_id, page.observed_at DESC, page.id DESC"
         );
-        let values = ids.iter().map(|id| sea_orm::Value::from(id.0));
+        let values = ids.iter().map(|id| sea_orm::Value::from(*id));
         let statement = sea_orm::Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Postgres,
             sql,
@@ -144,6 +188,17 @@ pub async fn at_each_end(
             .domain()?;
         return models.into_iter().map(convert::progress_entry).collect();
     }
+    let listed = ids.iter().copied();
+    let whose = match goals {
+        Goals::Listed(_) => progress_entry::Column::GoalId.is_in(listed),
+        Goals::OfAlliances(_) => progress_entry::Column::GoalId.in_subquery(
+            Query::select()
+                .column(goal::Column::Id)
+                .from(goal::Entity)
+                .and_where(goal::Column::AllianceId.is_in(listed))
+                .to_owned(),
+        ),
+    };
     let mut ranked = Query::select()
         .columns(progress_entry::Column::iter())
         .expr_as(
@@ -153,7 +208,7 @@ pub async fn at_each_end(
             Alias::new("rank_in_goal"),
         )
         .from(progress_entry::Entity)
-        .and_where(progress_entry::Column::GoalId.is_in(ids.iter().map(|id| id.0)))
+        .and_where(whose)
         .to_owned();
     if valued {
         ranked.and_where(progress_entry::Column::Value.is_not_null());
@@ -427,8 +482,8 @@ pub async fn by_ids(
 #[instrument(level = "debug", skip(db, ids), fields(count = ids.len()))]
 pub async fn for_alliances(
     db: &impl ConnectionTrait,
-    ids: &[alliance_domain::ids::AllianceId],
-) -> StoreResult<Vec<(alliance_domain::ids::AllianceId, ProgressEntry)>> {
+    ids: &[AllianceId],
+) -> StoreResult<Vec<(AllianceId, ProgressEntry)>> {
     const ALLIANCE: &str = "alliance_of_goal";
     let select = progress_entry::Entity::find()
         .join(
@@ -445,11 +500,6 @@ pub async fn for_alliances(
     let found: Vec<(_, uuid::Uuid)> = joined::all_with(db, select).await.domain()?;
     found
         .into_iter()
-        .map(|(entry, alliance)| {
-            Ok((
-                alliance_domain::ids::AllianceId(alliance),
-                convert::progress_entry(entry)?,
-            ))
-        })
+        .map(|(entry, alliance)| Ok((AllianceId(alliance), convert::progress_entry(entry)?)))
         .collect()
 }

@@ -20,7 +20,7 @@ use crate::types::enums::{
     NextStepStatus, VoiceKind,
 };
 use crate::types::feedback::{FeedbackRequest, FeedbackResponse};
-use crate::types::goal::Goal;
+use crate::types::goal::{Goal, page_of_progress};
 use crate::types::health::AllianceHealth;
 use crate::types::intervention::Intervention;
 use crate::types::load;
@@ -110,7 +110,13 @@ impl Alliance {
         before: Option<String>,
         #[graphql(desc = "Only goals with this status.")] status: Option<GoalStatus>,
     ) -> ApiResult<Conn<Plain<Goal>>> {
-        let goals = load(ctx, GoalsOf(self.0.id)).await?.unwrap_or_default();
+        // A page of each goal's progress asked for is read beside the goals.
+        let page = page_of_progress(&ctx.look_ahead().field("nodes").field("progress"));
+        let key = GoalsOf {
+            alliance: self.0.id,
+            page,
+        };
+        let goals = load(ctx, key).await?.unwrap_or_default();
         let wanted: Option<DomainGoalStatus> = status.map(Into::into);
         let goals = goals
             .into_iter()

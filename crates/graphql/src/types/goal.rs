@@ -6,7 +6,7 @@ use std::sync::Arc;
 use alliance_domain::ids::GoalId;
 use alliance_domain::progress::{ProgressStats, decide, summary_of};
 use alliance_store::progress::End;
-use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Json, Lookahead, Object, SimpleObject};
 
 use crate::error::{ApiResult, coded};
 use crate::ids;
@@ -292,6 +292,39 @@ impl ProgressSummary {
             .unwrap_or_default();
         Ok(decide(self.measure.as_ref(), &self.stats, &recent).into())
     }
+}
+
+/// The page of progress that `progress` (a look-ahead at a goal's `progress` field)
+/// asks each goal for, when it is one page without cursors, with valid arguments, of at
+/// least one entry: what can be read before the goals are.
+pub(crate) fn page_of_progress(progress: &Lookahead<'_>) -> Option<(End, u64)> {
+    let fields = progress.selection_fields();
+    let [field] = fields.as_slice() else {
+        return None;
+    };
+    // An argument the field itself would refuse reads nothing ahead.
+    let number = |value: &async_graphql::Value| match value {
+        async_graphql::Value::Null => Some(None),
+        async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some),
+        _ => None,
+    };
+    let text = |value: &async_graphql::Value| match value {
+        async_graphql::Value::Null => Some(None),
+        async_graphql::Value::String(s) => Some(Some(s.clone())),
+        _ => None,
+    };
+    let mut args = PageArgs::default();
+    for (name, value) in field.arguments().ok()? {
+        match name.as_str() {
+            "first" => args.first = number(&value)?,
+            "last" => args.last = number(&value)?,
+            "after" => args.after = text(&value)?,
+            "before" => args.before = text(&value)?,
+            _ => {}
+        }
+    }
+    args.validate().ok()?;
+    at_an_end(&args).filter(|&(_, take)| take > 0)
 }
 
 /// Which end of a goal's newest-first entries a page without cursors is taken from,
