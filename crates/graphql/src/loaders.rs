@@ -1,7 +1,7 @@
 //! Data loaders: every edge a list can fan out on is loaded in one statement per batch,
 //! whatever the number of parents, and always inside the viewer's scope.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -29,7 +29,8 @@ pub struct Batch {
 }
 
 /// Rows that came with another load's statement (members' persons, students' schools,
-/// whether answers are cited, alliances' health): a later load of their keys takes them
+/// whether answers are cited, alliances' health, goals' progress totals) or were read
+/// ahead beside it (goals' pages of progress): a later load of their keys takes them
 /// from here and asks the database only for the rest. Each came through the viewer's
 /// scope, as the load of its own key would have.
 #[derive(Default)]
@@ -39,7 +40,9 @@ struct Seen {
     cited: Mutex<HashMap<FeedbackResponseId, bool>>,
     health: Mutex<HashMap<AllianceId, Health>>,
     stats: Mutex<HashMap<GoalId, ProgressStats>>,
-    pages: Mutex<HashMap<ProgressPage, Arc<[ProgressEntry]>>>,
+    pages: Mutex<HashMap<(GoalId, progress::End, u64), Arc<[ProgressEntry]>>>,
+    /// The alliances whose goals' pages are all in `pages`, empty ones left out.
+    paged: Mutex<HashSet<PagesOf>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -96,6 +99,7 @@ impl Batch {
         lock(&self.seen.health).clear();
         lock(&self.seen.stats).clear();
         lock(&self.seen.pages).clear();
+        lock(&self.seen.paged).clear();
     }
 }
 
@@ -116,22 +120,17 @@ pub struct MembersOf(pub AllianceId);
 /// The phase history of an alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PhasesOf(pub AllianceId);
-/// The goals of an alliance; with `page`, each goal's page of progress entries at that
-/// end is read beside the goals (not after them) and kept for [`ProgressPage`].
+/// The goals of an alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct GoalsOf {
+pub struct GoalsOf(pub AllianceId);
+/// A page of progress entries at one end of every goal of an alliance, read beside its
+/// goals when the goals are asked for with that page: kept for [`ProgressPage`], so the
+/// goals' pages cost no statement after the goals'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PagesOf {
     pub alliance: AllianceId,
-    pub page: Option<(progress::End, u64)>,
-}
-
-impl GoalsOf {
-    /// The goals alone.
-    pub fn of(alliance: AllianceId) -> Self {
-        Self {
-            alliance,
-            page: None,
-        }
-    }
+    pub end: progress::End,
+    pub take: u64,
 }
 /// The revisions of a goal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -150,6 +149,8 @@ pub struct StatsOf(pub GoalId);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ProgressPage {
     pub goal: GoalId,
+    /// The goal's alliance, whose goals' pages may have been read ahead ([`PagesOf`]).
+    pub alliance: AllianceId,
     pub end: progress::End,
     pub take: u64,
 }
@@ -265,40 +266,8 @@ loader!(PhasesOf => Vec<PhaseChange>, |this, keys| {
 });
 
 loader!(GoalsOf => Vec<Goal>, |this, keys| {
-    let db = this.store.db();
-    let mut ids: Vec<AllianceId> = keys.iter().map(|k| k.alliance).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    // The pages asked for, each read concurrently with the goals.
-    let mut asked: HashMap<(progress::End, u64), Vec<AllianceId>> = HashMap::new();
-    for key in keys {
-        if let Some(page) = key.page {
-            asked.entry(page).or_default().push(key.alliance);
-        }
-    }
-    let pages = asked.into_iter().map(|((end, take), alliances)| async move {
-        let rows = progress::at_each_end_of_alliances(db, &alliances, end, take).await?;
-        Ok::<_, DomainError>((end, take, alliances, rows))
-    });
-    let (rows, pages) = futures::future::try_join(
-        goals::for_alliances_with_stats(db, &ids),
-        futures::future::try_join_all(pages),
-    )
-    .await?;
-    for (end, take, alliances, entries) in pages {
-        let page = |goal| ProgressPage { goal, end, take };
-        // Every goal of those alliances has its page, empty or not.
-        let goals: Vec<ProgressPage> = rows
-            .iter()
-            .filter(|(goal, _)| alliances.contains(&goal.alliance_id))
-            .map(|(goal, _)| page(goal.id))
-            .collect();
-        let entries = grouped(&goals, entries, |e| page(e.goal_id));
-        remember(
-            &this.seen.pages,
-            entries.into_iter().map(|(key, entries)| (key, entries.into())),
-        );
-    }
+    let ids: Vec<AllianceId> = keys.iter().map(|k| k.0).collect();
+    let rows = goals::for_alliances_with_stats(this.store.db(), &ids).await?;
     let (rows, stats): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .map(|(goal, stats)| {
@@ -307,25 +276,28 @@ loader!(GoalsOf => Vec<Goal>, |this, keys| {
         })
         .unzip();
     remember(&this.seen.stats, stats);
-    let mut by_alliance = grouped(&ids, rows, |g| g.alliance_id);
-    // An alliance asked for with two pages answers both keys; its goals are cloned
-    // only then.
-    let mut asked_for: HashMap<AllianceId, usize> = HashMap::new();
+    Ok(grouped(keys, rows, |g| GoalsOf(g.alliance_id)))
+});
+
+loader!(PagesOf => (), |this, keys| {
+    let mut asked: HashMap<(progress::End, u64), Vec<AllianceId>> = HashMap::new();
     for key in keys {
-        *asked_for.entry(key.alliance).or_default() += 1;
+        asked.entry((key.end, key.take)).or_default().push(key.alliance);
     }
-    let mut found = HashMap::with_capacity(keys.len());
-    for key in keys {
-        let left = asked_for.entry(key.alliance).or_default();
-        *left -= 1;
-        let goals = if *left == 0 {
-            by_alliance.remove(&key.alliance)
-        } else {
-            by_alliance.get(&key.alliance).cloned()
-        };
-        found.insert(*key, goals.unwrap_or_default());
+    for ((end, take), alliances) in asked {
+        let rows =
+            progress::at_each_end_of_alliances(this.store.db(), &alliances, end, take).await?;
+        let mut pages: HashMap<(GoalId, progress::End, u64), Vec<ProgressEntry>> = HashMap::new();
+        for entry in rows {
+            pages.entry((entry.goal_id, end, take)).or_default().push(entry);
+        }
+        remember(
+            &this.seen.pages,
+            pages.into_iter().map(|(key, entries)| (key, entries.into())),
+        );
     }
-    Ok(found)
+    lock(&this.seen.paged).extend(keys.iter().copied());
+    Ok(keys.iter().map(|key| (*key, ())).collect())
 });
 
 loader!(StatsOf => ProgressStats, |this, keys| {
@@ -338,20 +310,35 @@ loader!(StatsOf => ProgressStats, |this, keys| {
 });
 
 loader!(ProgressPage => Arc<[ProgressEntry]>, |this, keys| {
-    let (mut found, missing) = recall(&this.seen.pages, keys);
-    let mut pages: HashMap<(progress::End, u64), Vec<GoalId>> = HashMap::new();
-    for key in missing {
-        pages.entry((key.end, key.take)).or_default().push(key.goal);
+    let mut found = HashMap::new();
+    let mut missing: HashMap<(progress::End, u64), Vec<ProgressPage>> = HashMap::new();
+    {
+        let pages = lock(&this.seen.pages);
+        let paged = lock(&this.seen.paged);
+        for key in keys {
+            let read_ahead = PagesOf {
+                alliance: key.alliance,
+                end: key.end,
+                take: key.take,
+            };
+            if let Some(entries) = pages.get(&(key.goal, key.end, key.take)) {
+                found.insert(*key, Arc::clone(entries));
+            } else if paged.contains(&read_ahead) {
+                // Read ahead with its alliance's goals, and none found: no entries.
+                found.insert(*key, Arc::from([]));
+            } else {
+                missing.entry((key.end, key.take)).or_default().push(*key);
+            }
+        }
     }
-    for ((end, take), ids) in pages {
+    for ((end, take), wanted) in missing {
+        let ids: Vec<GoalId> = wanted.iter().map(|key| key.goal).collect();
         let rows = progress::at_each_end(this.store.db(), &ids, end, take, false).await?;
-        let page = |goal| ProgressPage { goal, end, take };
-        let ids: Vec<ProgressPage> = ids.into_iter().map(page).collect();
-        found.extend(
-            grouped(&ids, rows, |p| page(p.goal_id))
-                .into_iter()
-                .map(|(key, entries)| (key, entries.into())),
-        );
+        let mut by_goal = grouped(&ids, rows, |entry| entry.goal_id);
+        for key in wanted {
+            let entries = by_goal.remove(&key.goal).unwrap_or_default();
+            found.insert(key, entries.into());
+        }
     }
     Ok(found)
 });

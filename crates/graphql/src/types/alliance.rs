@@ -8,8 +8,8 @@ use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql, coded};
 use crate::ids;
 use crate::loaders::{
-    CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PhasesOf,
-    ReflectionsOf, RequestsOf, ResponsesOf, VoiceOf,
+    CommunicationsOf, GoalsOf, HealthOf, InterventionsOf, MembersOf, NextStepsOf, PagesOf,
+    PhasesOf, ReflectionsOf, RequestsOf, ResponsesOf, VoiceOf,
 };
 use crate::pagination::{Conn, PageArgs, slice};
 use crate::plain::{self, Plain};
@@ -111,12 +111,22 @@ impl Alliance {
         #[graphql(desc = "Only goals with this status.")] status: Option<GoalStatus>,
     ) -> ApiResult<Conn<Plain<Goal>>> {
         // A page of each goal's progress asked for is read beside the goals.
-        let page = page_of_progress(&ctx.look_ahead().field("nodes").field("progress"));
-        let key = GoalsOf {
-            alliance: self.0.id,
-            page,
-        };
-        let goals = load(ctx, key).await?.unwrap_or_default();
+        let goals = load(ctx, GoalsOf(self.0.id));
+        let goals = match page_of_progress(&ctx.look_ahead().field("nodes").field("progress")) {
+            Some((end, take)) => {
+                let pages = load(
+                    ctx,
+                    PagesOf {
+                        alliance: self.0.id,
+                        end,
+                        take,
+                    },
+                );
+                futures::try_join!(goals, pages)?.0
+            }
+            None => goals.await?,
+        }
+        .unwrap_or_default();
         let wanted: Option<DomainGoalStatus> = status.map(Into::into);
         let goals = goals
             .into_iter()

@@ -142,6 +142,7 @@ impl Goal {
             Some((end, take)) => {
                 let key = ProgressPage {
                     goal: self.0.id,
+                    alliance: self.0.alliance_id,
                     end,
                     take,
                 };

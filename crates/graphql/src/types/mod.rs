@@ -78,7 +78,7 @@ pub(crate) async fn goals_of(
     alliance: alliance_domain::ids::AllianceId,
     ids: &[alliance_domain::ids::GoalId],
 ) -> ApiResult<Vec<goal::Goal>> {
-    let goals = load(ctx, crate::loaders::GoalsOf::of(alliance))
+    let goals = load(ctx, crate::loaders::GoalsOf(alliance))
         .await?
         .unwrap_or_default();
     Ok(ids

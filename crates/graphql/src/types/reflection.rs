@@ -34,7 +34,7 @@ pub(crate) async fn records(
     let mut found = Vec::with_capacity(refs.len());
     for r in refs {
         let record = match r {
-            RecordRef::Goal(id) => load(ctx, GoalsOf::of(alliance))
+            RecordRef::Goal(id) => load(ctx, GoalsOf(alliance))
                 .await?
                 .unwrap_or_default()
                 .into_iter()

@@ -110,7 +110,7 @@ pub(crate) async fn events(
         next_steps,
         phases,
     ) = futures::try_join!(
-        load(ctx, GoalsOf::of(alliance)),
+        load(ctx, GoalsOf(alliance)),
         load(ctx, ProgressOfAlliance(alliance)),
         load(ctx, VoiceOf(alliance)),
         load(ctx, InterventionsOf(alliance)),
