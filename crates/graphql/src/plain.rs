@@ -13,7 +13,10 @@
 //! schema is the object's own: [`Plain`] takes its name and registration.
 //!
 //! The schema has no extensions (see `build_schema`), so nothing is skipped that an
-//! extension would have seen.
+//! extension would have seen; one added later would not see the plain fields. `@skip`
+//! and `@include` are taken out of a request before it runs; any other directive sends
+//! the selection the executor's way. Keys come in the selection's order (the executor
+//! writes them in the order they resolve).
 
 use std::borrow::Cow;
 
@@ -145,3 +148,43 @@ impl<T: Fields> ContainerType for Plain<T> {
 }
 
 impl<T: Fields> ObjectType for Plain<T> {}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+    use crate::types::{alliance, directory, feedback, goal, health, student};
+
+    /// The fields `T` names as plain, each an argument-less field of its type in the
+    /// schema: a misspelt name would silently go the slow way, and a field with
+    /// arguments has no place among them.
+    fn plain_fields_are_fields_of<T: Fields>(sdl: &str) {
+        let name = T::type_name();
+        let start = sdl
+            .find(&format!("type {name} "))
+            .unwrap_or_else(|| panic!("no type {name} in the schema"));
+        let body = &sdl[start..];
+        let body = &body[..body.find("\n}").expect("the type's end")];
+        for field in T::PLAIN {
+            assert!(
+                body.lines()
+                    .any(|line| line.trim_start().starts_with(&format!("{field}:"))),
+                "{name}.{field} is not an argument-less field of {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_plain_field_is_an_argument_less_field_of_its_type() {
+        let sdl = crate::build_schema(crate::Limits::default()).sdl();
+        plain_fields_are_fields_of::<student::Student>(&sdl);
+        plain_fields_are_fields_of::<directory::School>(&sdl);
+        plain_fields_are_fields_of::<directory::Person>(&sdl);
+        plain_fields_are_fields_of::<alliance::Alliance>(&sdl);
+        plain_fields_are_fields_of::<alliance::AllianceMember>(&sdl);
+        plain_fields_are_fields_of::<goal::Goal>(&sdl);
+        plain_fields_are_fields_of::<goal::ProgressSummary>(&sdl);
+        plain_fields_are_fields_of::<goal::ProgressEntry>(&sdl);
+        plain_fields_are_fields_of::<health::AllianceHealth>(&sdl);
+        plain_fields_are_fields_of::<feedback::FeedbackResponse>(&sdl);
+    }
+}

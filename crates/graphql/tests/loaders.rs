@@ -324,8 +324,8 @@ async fn a_students_alliances_bring_their_health_through_nodes_and_through_edges
 }
 
 /// Each goal's page of progress, read beside an alliance's goals when the goals are
-/// asked for with one page, is the page each goal answers on its own, at either end;
-/// two pages, cursors or a page the field refuses are read as before.
+/// asked for with one page, is the page each goal answers on its own: at either end,
+/// empty, of none, and two pages (read as before).
 #[tokio::test]
 async fn a_page_of_progress_read_beside_the_goals_is_each_goals_own_page() {
     let database = TestDatabase::new().await;
@@ -398,8 +398,22 @@ async fn a_page_of_progress_read_beside_the_goals_is_each_goals_own_page() {
             assert_eq!(&alone["node"], goal, "{progress}");
         }
     }
-    // With the page read beside the goals, the dashboard's statements are as many as
-    // before: the page's statement moved, none was added.
+    // Another way to the same alliance's goals shares their load: no second statement.
+    let (_, shared) = run(
+        &store,
+        &goals("progress(first: 5) { nodes { id } } alliance { goals { nodes { id } } }"),
+        serde_json::json!({}),
+    )
+    .await;
+    let (_, alone) = run(
+        &store,
+        &goals("progress(first: 5) { nodes { id } } alliance { id }"),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(shared, alone);
+    // With the page read beside the goals, the statements are as many as without: the
+    // page's statement moved, none was added.
     let (_, beside) = run(
         &store,
         &goals("progress(first: 5) { nodes { id } }"),

@@ -236,8 +236,8 @@ async fn pages(
 ///
 /// PostgreSQL's seconds come from `date_part`, in floating point: `EXTRACT` answers in
 /// `numeric`, whose arithmetic took two thirds of the dashboard's goals statement. The
-/// interval's seconds are exact to far under a microsecond for spans of a century, so
-/// rounding them to whole microseconds gives the count `EXTRACT` would.
+/// interval's microseconds so counted are off by less than half of one for spans up to
+/// about a century, so rounding them gives the whole count `EXTRACT` would.
 pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String {
     match backend {
         DbBackend::Postgres => format!(
