@@ -40,10 +40,13 @@ struct Seen {
     cited: Mutex<HashMap<FeedbackResponseId, bool>>,
     health: Mutex<HashMap<AllianceId, Health>>,
     stats: Mutex<HashMap<GoalId, ProgressStats>>,
-    pages: Mutex<HashMap<(GoalId, progress::End, u64), Arc<[ProgressEntry]>>>,
+    pages: Mutex<HashMap<GoalsPage, Arc<[ProgressEntry]>>>,
     /// The alliances whose goals' pages are all in `pages`, empty ones left out.
     paged: Mutex<HashSet<PagesOf>>,
 }
+
+/// A goal's page of progress: the goal, the end it is taken from, how many entries.
+type GoalsPage = (GoalId, progress::End, u64);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -287,7 +290,7 @@ loader!(PagesOf => (), |this, keys| {
     for ((end, take), alliances) in asked {
         let rows =
             progress::at_each_end_of_alliances(this.store.db(), &alliances, end, take).await?;
-        let mut pages: HashMap<(GoalId, progress::End, u64), Vec<ProgressEntry>> = HashMap::new();
+        let mut pages: HashMap<GoalsPage, Vec<ProgressEntry>> = HashMap::new();
         for entry in rows {
             pages.entry((entry.goal_id, end, take)).or_default().push(entry);
         }
