@@ -104,7 +104,7 @@ pub async fn at_each_end(
     valued: bool,
 ) -> StoreResult<Vec<ProgressEntry>> {
     let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
-    pages(db, Goals::Listed(&ids), end, take, valued).await
+    pages(db, Whose::Goals, &ids, end, take, valued).await
 }
 
 /// [`at_each_end`] for every goal of each alliance among `ids`: a page of each goal's
@@ -117,33 +117,26 @@ pub async fn at_each_end_of_alliances(
     take: u64,
 ) -> StoreResult<Vec<ProgressEntry>> {
     let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
-    pages(db, Goals::OfAlliances(&ids), end, take, false).await
+    pages(db, Whose::Alliances, &ids, end, take, false).await
 }
 
-/// Whose entries [`pages`] reads: goals by id, or every goal of some alliances.
+/// Whose entries [`pages`] reads: the goals `ids` name, or every goal of the alliances
+/// they name.
 #[derive(Clone, Copy)]
-enum Goals<'a> {
-    Listed(&'a [uuid::Uuid]),
-    OfAlliances(&'a [uuid::Uuid]),
-}
-
-impl Goals<'_> {
-    fn ids(&self) -> &[uuid::Uuid] {
-        match self {
-            Goals::Listed(ids) | Goals::OfAlliances(ids) => ids,
-        }
-    }
+enum Whose {
+    Goals,
+    Alliances,
 }
 
 async fn pages(
     db: &impl ConnectionTrait,
-    goals: Goals<'_>,
+    whose: Whose,
+    ids: &[uuid::Uuid],
     end: End,
     take: u64,
     valued: bool,
 ) -> StoreResult<Vec<ProgressEntry>> {
     use sea_orm::{IdenStatic, Iterable};
-    let ids = goals.ids();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -166,9 +159,9 @@ async fn pages(
         } else {
             ""
         };
-        let whose = match goals {
-            Goals::Listed(_) => "g.id",
-            Goals::OfAlliances(_) => "g.alliance_id",
+        let whose = match whose {
+            Whose::Goals => "g.id",
+            Whose::Alliances => "g.alliance_id",
         };
         let sql = format!(
             "SELECT {columns} FROM goals g CROSS JOIN LATERAL \
@@ -189,9 +182,9 @@ async fn pages(
         return models.into_iter().map(convert::progress_entry).collect();
     }
     let listed = ids.iter().copied();
-    let whose = match goals {
-        Goals::Listed(_) => progress_entry::Column::GoalId.is_in(listed),
-        Goals::OfAlliances(_) => progress_entry::Column::GoalId.in_subquery(
+    let whose = match whose {
+        Whose::Goals => progress_entry::Column::GoalId.is_in(listed),
+        Whose::Alliances => progress_entry::Column::GoalId.in_subquery(
             Query::select()
                 .column(goal::Column::Id)
                 .from(goal::Entity)
@@ -238,7 +231,7 @@ async fn pages(
 /// `numeric`, whose arithmetic took two thirds of the dashboard's goals statement. The
 /// interval's microseconds so counted are off by less than half of one for spans up to
 /// about a century, so rounding them gives the whole count `EXTRACT` would.
-pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String {
+fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String {
     match backend {
         DbBackend::Postgres => format!(
             "(round(date_part('epoch', {observed_at} - {origin}) * 1000000.0) \
@@ -251,11 +244,12 @@ pub fn weeks_sql(backend: DbBackend, observed_at: &str, origin: &str) -> String 
     }
 }
 
-/// What a goal's entries (`p`) add up to, by the rules of [`ProgressStats::add`], each
-/// with its name: count, values counted, the first and latest value's instants, the
-/// latest value, Σx, Σy, Σx², Σxy. `goals` is the goal.
-fn stats_columns(backend: DbBackend) -> [(&'static str, String); STATS_WIDTH] {
-    let x = weeks_sql(backend, "p.observed_at", "goals.created_at");
+/// What a goal's entries (`p`) add up to, by the rules of [`ProgressStats::add`], as
+/// SQL expressions with their names, in the order [`read_stats`] reads them: count,
+/// values counted, the first and latest value's instants, the latest value, Σx, Σy, Σx²,
+/// Σxy. `goal` names the goals' table (or its alias) in the statement.
+pub fn stats_columns(backend: DbBackend, goal: &str) -> [(&'static str, String); STATS_WIDTH] {
+    let x = weeks_sql(backend, "p.observed_at", &format!("{goal}.created_at"));
     let valued = "p.value IS NOT NULL";
     [
         ("entries", "count(p.id)".to_owned()),
@@ -271,9 +265,10 @@ fn stats_columns(backend: DbBackend) -> [(&'static str, String); STATS_WIDTH] {
         (
             // Of values at the latest instant, the last recorded (ids grow with time).
             "latest_value",
-            "(SELECT l.value FROM progress_entries l WHERE l.goal_id = goals.id \
-             AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1)"
-                .to_owned(),
+            format!(
+                "(SELECT l.value FROM progress_entries l WHERE l.goal_id = {goal}.id \
+                 AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1)"
+            ),
         ),
         (
             "sum_x",
@@ -296,9 +291,11 @@ fn stats_columns(backend: DbBackend) -> [(&'static str, String); STATS_WIDTH] {
 /// straight off the goal's index; grouping the goals joined to all their entries made
 /// PostgreSQL hash every entry with its goal's whole row. SQLite, which has no lateral
 /// join, groups the join.
-pub(crate) fn with_stats(select: Select<goal::Entity>, backend: DbBackend) -> Select<goal::Entity> {
-    let columns = stats_columns(backend);
-    let mut select = select;
+pub(crate) fn with_stats(
+    mut select: Select<goal::Entity>,
+    backend: DbBackend,
+) -> Select<goal::Entity> {
+    let columns = stats_columns(backend, "goals");
     let query = QueryTrait::query(&mut select);
     if backend == DbBackend::Postgres {
         let mut totals = Query::select();
@@ -333,7 +330,7 @@ pub(crate) fn with_stats(select: Select<goal::Entity>, backend: DbBackend) -> Se
 }
 
 /// How many columns [`with_stats`] adds.
-pub(crate) const STATS_WIDTH: usize = 9;
+pub const STATS_WIDTH: usize = 9;
 
 /// A goal's totals from the columns [`with_stats`] added, from `first` on.
 pub(crate) fn read_stats(

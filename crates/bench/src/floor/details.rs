@@ -95,23 +95,13 @@ pub(super) async fn goals(
     alliances: &[Uuid],
 ) -> Result<Vec<GoalRow>, DbErr> {
     let backend = db.get_database_backend();
-    // What each goal's entries add up to, computed where they are: x is the weeks from
-    // the goal's creation to the observation, counted as Alliance's store counts them
-    // (the same SQL, so that both sums round alike). PostgreSQL adds up each goal's
-    // entries on their own, off the goal's index; SQLite, without lateral joins, groups
-    // the goals joined to their entries.
-    let x = alliance_store::progress::weeks_sql(backend, "p.observed_at", "g.created_at");
-    let totals = format!(
-        "count(p.id) AS entries, count(p.value) AS valued, \
-         min(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS first_valued_at, \
-         max(CASE WHEN p.value IS NOT NULL THEN p.observed_at END) AS latest_valued_at, \
-         (SELECT l.value FROM progress_entries l WHERE l.goal_id = g.id \
-          AND l.value IS NOT NULL ORDER BY l.observed_at DESC, l.id DESC LIMIT 1) AS latest_value, \
-         coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} END), 0.0) AS sum_x, \
-         coalesce(sum(p.value), 0.0) AS sum_y, \
-         coalesce(sum(CASE WHEN p.value IS NOT NULL THEN {x} * {x} END), 0.0) AS sum_xx, \
-         coalesce(sum({x} * p.value), 0.0) AS sum_xy"
-    );
+    // What each goal's entries add up to, computed where they are, in the store's own
+    // expressions (so that both sums round alike). PostgreSQL adds up each goal's entries
+    // on their own, off the goal's index; SQLite, without lateral joins, groups the goals
+    // joined to their entries.
+    let totals = alliance_store::progress::stats_columns(backend, "g")
+        .map(|(name, sql)| format!("{sql} AS {name}"))
+        .join(", ");
     let goal = "g.id, g.alliance_id, g.own_words, g.status, g.measure_name, \
          g.measure_unit, g.measure_baseline, g.measure_target, g.measure_direction, \
          g.measure_target_date, g.created_at AS origin";
