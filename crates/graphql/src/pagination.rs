@@ -2,7 +2,7 @@
 //! Cursors are opaque to clients.
 
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{Context, OutputType, SimpleObject};
+use async_graphql::{Context, Name, OutputType, SimpleObject, Value};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -69,6 +69,33 @@ impl PageArgs {
             last,
             before,
         }
+    }
+
+    /// The paging arguments among a field's `arguments` (as a look-ahead gives them, with
+    /// variables filled in), if the field would take them: none when one is of the wrong
+    /// type or `validate` refuses them.
+    pub fn from_arguments(arguments: Vec<(Name, Value)>) -> Option<Self> {
+        let number = |value: &Value| match value {
+            Value::Null => Some(None),
+            Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some),
+            _ => None,
+        };
+        let text = |value: &Value| match value {
+            Value::Null => Some(None),
+            Value::String(s) => Some(Some(s.clone())),
+            _ => None,
+        };
+        let mut args = Self::default();
+        for (name, value) in arguments {
+            match name.as_str() {
+                "first" => args.first = number(&value)?,
+                "last" => args.last = number(&value)?,
+                "after" => args.after = text(&value)?,
+                "before" => args.before = text(&value)?,
+                _ => {}
+            }
+        }
+        args.validate().is_ok().then_some(args)
     }
 
     /// Checks the arguments before anything is loaded.

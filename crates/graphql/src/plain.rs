@@ -83,53 +83,51 @@ impl<T: Fields> OutputType for Plain<T> {
         let Some(fields) = simple_selection(ctx) else {
             return resolve_container(ctx, &self.0).await;
         };
-        // Every key in the selection's order; a field that fails leaves its key out, as
-        // the executor does.
-        let mut values: IndexMap<Name, Value> = IndexMap::with_capacity(fields.len());
-        let mut failed = Vec::new();
+        // Each key's value in the selection's order; a field that fails has none and
+        // leaves its key out, as the executor does.
+        let mut slots: Vec<(Name, Option<Value>)> = Vec::with_capacity(fields.len());
         let mut loading = Vec::new();
         for field in fields {
             let key = field.node.response_key().node.clone();
             let name = field.node.name.node.as_str();
-            if name == "__typename" {
-                let name = self.0.introspection_type_name().into_owned();
-                values.insert(key, Value::String(name));
+            let value = if name == "__typename" {
+                Some(Value::String(self.0.introspection_type_name().into_owned()))
             } else if T::PLAIN.contains(&name) {
-                match self.0.resolve_field(&ctx.with_field(field)).await {
-                    Ok(value) => {
-                        values.insert(key, value.unwrap_or_default());
-                    }
-                    Err(error) => ctx.add_error(error),
-                }
+                answered(ctx, self.0.resolve_field(&ctx.with_field(field)).await)
             } else {
-                values.insert(key.clone(), Value::Null);
-                loading.push(async move {
-                    let value = self.0.resolve_field(&ctx.with_field(field)).await;
-                    (key, value)
-                });
-            }
+                let slot = slots.len();
+                loading.push(
+                    async move { (slot, self.0.resolve_field(&ctx.with_field(field)).await) },
+                );
+                None
+            };
+            slots.push((key, value));
         }
-        for (key, value) in futures::future::join_all(loading).await {
-            match value {
-                Ok(value) => {
-                    if let Some(slot) = values.get_mut(&key) {
-                        *slot = value.unwrap_or_default();
-                    }
-                }
-                Err(error) => {
-                    ctx.add_error(error);
-                    failed.push(key);
-                }
-            }
+        for (slot, value) in futures::future::join_all(loading).await {
+            slots[slot].1 = answered(ctx, value);
         }
-        for key in failed {
-            values.shift_remove(&key);
-        }
+        let mut values: IndexMap<Name, Value> = IndexMap::with_capacity(slots.len());
+        values.extend(
+            slots
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, value?))),
+        );
         Ok(if values.is_empty() {
             Value::Null
         } else {
             Value::Object(values)
         })
+    }
+}
+
+/// A field's value, or none with its error kept for the answer.
+fn answered(ctx: &ContextSelectionSet<'_>, value: ServerResult<Option<Value>>) -> Option<Value> {
+    match value {
+        Ok(value) => Some(value.unwrap_or_default()),
+        Err(error) => {
+            ctx.add_error(error);
+            None
+        }
     }
 }
 

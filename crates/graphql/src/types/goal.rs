@@ -303,28 +303,7 @@ pub(crate) fn page_of_progress(progress: &Lookahead<'_>) -> Option<(End, u64)> {
     let [field] = fields.as_slice() else {
         return None;
     };
-    // An argument the field itself would refuse reads nothing ahead.
-    let number = |value: &async_graphql::Value| match value {
-        async_graphql::Value::Null => Some(None),
-        async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some),
-        _ => None,
-    };
-    let text = |value: &async_graphql::Value| match value {
-        async_graphql::Value::Null => Some(None),
-        async_graphql::Value::String(s) => Some(Some(s.clone())),
-        _ => None,
-    };
-    let mut args = PageArgs::default();
-    for (name, value) in field.arguments().ok()? {
-        match name.as_str() {
-            "first" => args.first = number(&value)?,
-            "last" => args.last = number(&value)?,
-            "after" => args.after = text(&value)?,
-            "before" => args.before = text(&value)?,
-            _ => {}
-        }
-    }
-    args.validate().ok()?;
+    let args = PageArgs::from_arguments(field.arguments().ok()?)?;
     at_an_end(&args).filter(|&(_, take)| take > 0)
 }
 
