@@ -398,33 +398,18 @@ async fn a_page_of_progress_read_beside_the_goals_is_each_goals_own_page() {
             assert_eq!(&alone["node"], goal, "{progress}");
         }
     }
+    let statements =
+        async |progress: &str| run(&store, &goals(progress), serde_json::json!({})).await.1;
     // Another way to the same alliance's goals shares their load: no second statement.
-    let (_, shared) = run(
-        &store,
-        &goals("progress(first: 5) { nodes { id } } alliance { goals { nodes { id } } }"),
-        serde_json::json!({}),
-    )
-    .await;
-    let (_, alone) = run(
-        &store,
-        &goals("progress(first: 5) { nodes { id } } alliance { id }"),
-        serde_json::json!({}),
-    )
-    .await;
-    assert_eq!(shared, alone);
+    assert_eq!(
+        statements("progress(first: 5) { nodes { id } } alliance { goals { nodes { id } } }").await,
+        statements("progress(first: 5) { nodes { id } } alliance { id }").await
+    );
     // With the page read beside the goals, the statements are as many as without: the
     // page's statement moved, none was added.
-    let (_, beside) = run(
-        &store,
-        &goals("progress(first: 5) { nodes { id } }"),
-        serde_json::json!({}),
-    )
-    .await;
-    let (_, refused) = run(
-        &store,
-        &goals("a: progress(first: 5) { nodes { id } } b: progress(first: 5) { nodes { id } }"),
-        serde_json::json!({}),
-    )
-    .await;
-    assert_eq!(beside, refused);
+    assert_eq!(
+        statements("progress(first: 5) { nodes { id } }").await,
+        statements("a: progress(first: 5) { nodes { id } } b: progress(first: 5) { nodes { id } }")
+            .await
+    );
 }
