@@ -1135,26 +1135,36 @@ async fn the_audit_log_of_a_student_out_of_reach_is_not_found() {
 
 /// The dashboard's shape, each object's fields between `<Type` and `>`, which
 /// [`nested`] turns into nothing or into an inline fragment on the type.
-const NESTED: &str = "query { students(first: 10) { totalCount nodes { <Student
+const NESTED: &str = "query { students(first: 10) { <StudentConnection totalCount
+    pageInfo { hasNextPage endCursor } nodes { <Student
     id name gradeLevel __typename
     school { <School id name __typename > }
     alliance { <Alliance id phase status createdAt
-      members { nodes { <AllianceMember id role relationship active
-        person { <Person id displayName preferredLanguage > } > } }
-      goals { nodes { <Goal id ownWords status priority measure { name target direction }
+      members { <AllianceMemberConnection nodes { <AllianceMember id role relationship active
+        person { <Person id displayName preferredLanguage > } > } > }
+      goals { <GoalConnection totalCount nodes { <Goal id ownWords status priority
+        measure { name target direction }
         progressSummary { <ProgressSummary count latestValue latestObservedAt slopePerWeek
           percentOfTarget decision > }
-        progress(first: 5) { totalCount nodes { <ProgressEntry id observedAt value note
-          source createdAt > } } > } }
+        progress(first: 5) { <ProgressEntryConnection totalCount
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+          edges { cursor node { id value } }
+          nodes { <ProgressEntry id observedAt value note source createdAt > } > } > } > }
       health { <AllianceHealth status openConcerns practices { practice status }
         reasons { code } > }
-      feedbackResponses(first: 1) { nodes { <FeedbackResponse id total submittedAt
-        concern { open } > } } > } > } } }";
+      feedbackResponses(first: 1) { <FeedbackResponseConnection nodes { <FeedbackResponse
+        id total submittedAt concern { open } > } > } > } > } > } }";
 
 /// `NESTED` with each object's fields as they are, or inside `... on Type { }`.
 fn nested(fragments: bool) -> String {
     let mut query = NESTED.to_owned();
+    // Connections first: `<Goal` would match the start of `<GoalConnection`.
     for kind in [
+        "StudentConnection",
+        "AllianceMemberConnection",
+        "GoalConnection",
+        "ProgressEntryConnection",
+        "FeedbackResponseConnection",
         "AllianceMember",
         "AllianceHealth",
         "Alliance",

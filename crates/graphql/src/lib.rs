@@ -1,6 +1,10 @@
 //! Alliance's GraphQL API: the schema, its resolvers, data loaders and the access
 //! control every resolver goes through.
 
+// Proving a resolver's future `Send` walks every object type it may reach; with
+// connections resolved in line (`plain`) that walk is deeper than the default 128.
+#![recursion_limit = "256"]
+
 mod context;
 mod documents;
 mod error;

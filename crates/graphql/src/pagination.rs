@@ -11,6 +11,7 @@ use alliance_store::Page;
 use alliance_domain::DomainError;
 
 use crate::error::{ApiResult, to_graphql};
+use crate::plain::{self, Plain};
 
 /// The most a page may hold, and the size of a page when none is asked for.
 pub const MAX_PAGE: usize = 100;
@@ -25,8 +26,14 @@ pub struct Totals {
 /// What a cursor we did not make is told.
 const NOT_A_CURSOR: &str = "is not a cursor from this list";
 
-/// A connection of `T` with opaque string cursors and a total count.
-pub type Conn<T> = Connection<Offset, T, Totals>;
+/// A connection of `T` with opaque string cursors and a total count. A dashboard holds
+/// hundreds (a page of goals, of each goal's progress, of each alliance's members), so
+/// its count and page info are resolved in line ([`Plain`]).
+pub type Conn<T> = Plain<Connection<Offset, T, Totals>>;
+
+impl<T: OutputType> plain::Fields for Connection<Offset, T, Totals> {
+    const PLAIN: &'static [&'static str] = &["totalCount", "pageInfo"];
+}
 
 /// An item's place in its list, which its cursor encodes. Written out only where an
 /// answer asks for a cursor (`edges { cursor }`, `pageInfo`): a page read through
@@ -179,7 +186,7 @@ pub fn connection<T: OutputType>(items: Vec<T>, page: Page, total: u64) -> Conn<
             .enumerate()
             .map(|(i, item)| Edge::new(Offset(offset + i), item)),
     );
-    conn
+    Plain(conn)
 }
 
 /// Pages a list already in memory (the members of one alliance, say).
@@ -284,9 +291,9 @@ mod tests {
     fn an_edge_cursor_is_its_place_and_the_next_page_starts_after_it() {
         let page = args(None, None, Some(2), None).window(25);
         let conn = connection(vec![23_i32, 24], page, 25);
-        let cursors: Vec<Offset> = conn.edges.iter().map(|edge| edge.cursor).collect();
+        let cursors: Vec<Offset> = conn.0.edges.iter().map(|edge| edge.cursor).collect();
         assert_eq!(cursors, [Offset(23), Offset(24)]);
-        let written = conn.edges[0].cursor.encode_cursor();
+        let written = conn.0.edges[0].cursor.encode_cursor();
         assert_eq!(
             written, "bzoyMw",
             "base64url of o:23, as cursors always were"

@@ -27,6 +27,7 @@ use async_graphql::resolver_utils::{ContainerType, resolve_container};
 use async_graphql::{
     Context, ContextSelectionSet, Name, ObjectType, OutputType, Positioned, ServerResult, Value,
 };
+use futures::FutureExt;
 
 /// An object some of whose fields need nothing but the object.
 pub trait Fields: ObjectType {
@@ -95,9 +96,13 @@ impl<T: Fields> OutputType for Plain<T> {
             } else if T::PLAIN.contains(&name) {
                 answered(ctx, self.0.resolve_field(&ctx.with_field(field)).await)
             } else {
+                // Boxed: a loading field may hold another `Plain` (a connection's
+                // nodes, an alliance's goals), and futures nested without a box would
+                // make each type's future contain the next one's.
                 let slot = slots.len();
                 loading.push(
-                    async move { (slot, self.0.resolve_field(&ctx.with_field(field)).await) },
+                    async move { (slot, self.0.resolve_field(&ctx.with_field(field)).await) }
+                        .boxed(),
                 );
                 None
             };
@@ -149,7 +154,10 @@ impl<T: Fields> ObjectType for Plain<T> {}
 
 #[cfg(test)]
 mod tests {
-    use super::Fields;
+    use async_graphql::connection::Connection;
+
+    use super::{Fields, Plain};
+    use crate::pagination::{Offset, Totals};
     use crate::types::{alliance, directory, feedback, goal, health, student};
 
     /// The fields `T` names as plain, each an argument-less field of its type in the
@@ -184,5 +192,6 @@ mod tests {
         plain_fields_are_fields_of::<goal::ProgressEntry>(&sdl);
         plain_fields_are_fields_of::<health::AllianceHealth>(&sdl);
         plain_fields_are_fields_of::<feedback::FeedbackResponse>(&sdl);
+        plain_fields_are_fields_of::<Connection<Offset, Plain<goal::Goal>, Totals>>(&sdl);
     }
 }
