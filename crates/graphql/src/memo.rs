@@ -10,7 +10,6 @@
 //! to every level of nesting when it is not.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,12 +17,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
 use alliance_domain::DomainError;
-use async_graphql::dataloader::Loader;
+use foldhash::{HashMap, HashMapExt};
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 use tokio::sync::oneshot;
 
-use crate::loaders::{Batch, LoadError};
+use crate::loaders::{Batch, Load, LoadError};
 
 type Loaded<V> = Result<Option<V>, LoadError>;
 type Pending<V> = Shared<BoxFuture<'static, Loaded<V>>>;
@@ -57,7 +56,7 @@ impl<K, V> Queued for Queue<K, V>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     V: Send + Sync + Clone + 'static,
-    Batch: Loader<K, Value = V, Error = LoadError>,
+    Batch: Load<K, Value = V>,
 {
     fn as_any(&mut self) -> &mut dyn Any {
         self
@@ -93,17 +92,17 @@ impl Loads {
     }
 
     /// The value for `key`, loaded in a batch with its siblings, once per request.
-    pub(crate) fn load<K>(&self, key: K) -> Pending<<Batch as Loader<K>>::Value>
+    pub(crate) fn load<K>(&self, key: K) -> Pending<<Batch as Load<K>>::Value>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
-        Batch: Loader<K, Error = LoadError>,
+        Batch: Load<K>,
     {
         let mut state = self.state();
         let memo = state
             .memo
             .entry(TypeId::of::<K>())
-            .or_insert_with(|| Box::new(HashMap::<K, Pending<<Batch as Loader<K>>::Value>>::new()))
-            .downcast_mut::<HashMap<K, Pending<<Batch as Loader<K>>::Value>>>()
+            .or_insert_with(|| Box::new(HashMap::<K, Pending<<Batch as Load<K>>::Value>>::new()))
+            .downcast_mut::<HashMap<K, Pending<<Batch as Load<K>>::Value>>>()
             .expect("one map per key type");
         if let Some(pending) = memo.get(&key) {
             return pending.clone();
@@ -123,12 +122,12 @@ impl Loads {
             .queued
             .entry(TypeId::of::<K>())
             .or_insert_with(|| {
-                Box::new(Queue::<K, <Batch as Loader<K>>::Value> {
+                Box::new(Queue::<K, <Batch as Load<K>>::Value> {
                     waiting: Vec::new(),
                 })
             })
             .as_any()
-            .downcast_mut::<Queue<K, <Batch as Loader<K>>::Value>>()
+            .downcast_mut::<Queue<K, <Batch as Load<K>>::Value>>()
             .expect("one queue per key type")
             .waiting
             .push((key, value));

@@ -22,16 +22,15 @@ use async_graphql::Context;
 use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql};
 use crate::loaders::Batch;
-use async_graphql::dataloader::Loader;
 
 /// Loads one value through the viewer's data loader.
 pub(crate) async fn load<K>(
     ctx: &Context<'_>,
     key: K,
-) -> ApiResult<Option<<Batch as Loader<K>>::Value>>
+) -> ApiResult<Option<<Batch as crate::loaders::Load<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    Batch: Loader<K, Error = crate::loaders::LoadError>,
+    Batch: crate::loaders::Load<K>,
 {
     ctx.loads()?.load(key).await.gql()
 }
