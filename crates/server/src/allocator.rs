@@ -7,9 +7,12 @@
 //! mimalloc keeps memory freed by the program for a while (a second, in the mimalloc v3
 //! the `mimalloc` crate builds) before it returns it to the system, in case it is asked
 //! for again. A dashboard answer builds and drops a few megabytes of values; with several
-//! running at once, that kept memory was some 25 MB of the server's peak under the
-//! dashboard load (BENCHMARKS.md, "Where the time went, third session"). Returned at
-//! once, the peak fell by that much, for a throughput within the run-to-run noise.
+//! running at once, a second's worth of kept memory took SQLite's peak under the dashboard
+//! load past the memory target (BENCHMARKS.md, "Where the time went, third session").
+//! Returned at once, every answer's memory was faulted in again by the next: some 280
+//! page faults a dashboard, a fifth of Alliance's CPU once the rest had shrunk (tenth
+//! session). Kept for a tenth of a second, most of it is taken again before it goes back
+//! (a third of the faults), and the peak stays under the target.
 
 use std::future::Future;
 use std::process::ExitCode;
@@ -22,12 +25,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// name; they leave this one out.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Runs `main` to its end on a new multi-threaded async runtime, having first set the
-/// allocator to return freed memory at once: before the runtime's threads start, as
-/// mimalloc's options are plain globals. A runtime that cannot start is said on stderr
+/// How long, in milliseconds, freed memory is kept before it goes back to the system.
+const KEEP_FREED_MS: std::ffi::c_long = 100;
+
+/// Runs `main` to its end on a new multi-threaded async runtime, having first set how long
+/// the allocator keeps freed memory: before the runtime's threads start, as mimalloc's
+/// options are plain globals. A runtime that cannot start is said on stderr
 /// and a failed exit.
 pub fn block_on(main: impl Future<Output = ExitCode>) -> ExitCode {
-    return_freed_memory_at_once();
+    keep_freed_memory_briefly();
     match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(main),
         Err(error) => {
@@ -37,15 +43,15 @@ pub fn block_on(main: impl Future<Output = ExitCode>) -> ExitCode {
     }
 }
 
-/// Has mimalloc return freed memory to the system at once rather than after a delay,
-/// unless `MIMALLOC_PURGE_DELAY` in the environment says otherwise. Only before any other
-/// thread starts (see [`block_on`]).
+/// Has mimalloc return freed memory to the system after [`KEEP_FREED_MS`] rather than its
+/// default second, unless `MIMALLOC_PURGE_DELAY` in the environment says otherwise. Only
+/// before any other thread starts (see [`block_on`]).
 #[allow(unsafe_code)]
-fn return_freed_memory_at_once() {
+fn keep_freed_memory_briefly() {
     // SAFETY: mi_option_set_default writes one process-wide option value (any option
     // number and value may be passed); called before any other thread exists, nothing
     // reads it at the same time.
-    unsafe { libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 0) }
+    unsafe { libmimalloc_sys::mi_option_set_default(PURGE_DELAY, KEEP_FREED_MS) }
 }
 
 #[cfg(test)]
@@ -57,13 +63,13 @@ mod tests {
     fn the_option_set_is_the_purge_delay_and_the_environment_still_wins() {
         // Just before the option the bindings name after it.
         assert_eq!(libmimalloc_sys::mi_option_use_numa_nodes - 1, PURGE_DELAY);
-        return_freed_memory_at_once();
+        keep_freed_memory_briefly();
         // SAFETY: reads one process-wide option value.
         let delay = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
         let wanted = std::env::var("MIMALLOC_PURGE_DELAY")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+            .unwrap_or(KEEP_FREED_MS);
         assert_eq!(delay, wanted);
     }
 
