@@ -39,24 +39,28 @@ pub trait Fields: ObjectType {
 pub struct Plain<T>(pub T);
 
 /// The selection's fields, when it holds nothing but fields without directives, each
-/// under a key of its own.
-fn simple_selection<'a>(ctx: &ContextSelectionSet<'a>) -> Option<Vec<&'a Positioned<Field>>> {
+/// under a key of its own (checked without collecting them: a dashboard walks two
+/// thousand selections).
+fn simple_selection<'a>(
+    ctx: &ContextSelectionSet<'a>,
+) -> Option<impl Iterator<Item = &'a Positioned<Field>> + use<'a>> {
     let items = &ctx.item.node.items;
-    let mut fields: Vec<&'a Positioned<Field>> = Vec::with_capacity(items.len());
-    for selection in items {
-        let Selection::Field(field) = &selection.node else {
-            return None;
-        };
+    let as_field = |selection: &'a Positioned<Selection>| match &selection.node {
+        Selection::Field(field) => Some(field),
+        _ => None,
+    };
+    for (i, selection) in items.iter().enumerate() {
+        let field = as_field(selection)?;
         let key = &field.node.response_key().node;
-        let repeated = fields
+        let repeated = items[..i]
             .iter()
+            .filter_map(as_field)
             .any(|other| &other.node.response_key().node == key);
         if repeated || !field.node.directives.is_empty() {
             return None;
         }
-        fields.push(field);
     }
-    Some(fields)
+    Some(items.iter().filter_map(as_field))
 }
 
 impl<T: Fields> OutputType for Plain<T> {
@@ -86,7 +90,7 @@ impl<T: Fields> OutputType for Plain<T> {
         };
         // Each key's value in the selection's order; a field that fails has none and
         // leaves its key out, as the executor does.
-        let mut slots: Vec<(Name, Option<Value>)> = Vec::with_capacity(fields.len());
+        let mut slots: Vec<(Name, Option<Value>)> = Vec::with_capacity(ctx.item.node.items.len());
         let mut loading = Vec::new();
         for field in fields {
             let key = field.node.response_key().node.clone();
