@@ -1135,7 +1135,7 @@ async fn the_audit_log_of_a_student_out_of_reach_is_not_found() {
 
 /// The dashboard's shape, each object's fields between `<Type` and `>`, which
 /// [`nested`] turns into nothing or into an inline fragment on the type.
-const NESTED: &str = "query { students(first: 10) { <StudentConnection totalCount
+const NESTED: &str = "query { students(first: 10) { <StudentConnection __typename totalCount
     pageInfo { hasNextPage endCursor } nodes { <Student
     id name gradeLevel __typename
     school { <School id name __typename > }
@@ -1216,6 +1216,7 @@ async fn an_objects_fields_answer_the_same_asked_plainly_or_through_fragments() 
         .expect("the fixture's goal");
     assert!(goal["progress"]["nodes"].as_array().expect("entries").len() >= 2);
     assert_eq!(students[0]["__typename"], "Student");
+    assert_eq!(plain["students"]["__typename"], "StudentConnection");
 
     // Aliases (the plain way), a key asked for twice (the executor's way), and
     // `@include`/`@skip` (taken out before either runs) answer alike.
@@ -1224,8 +1225,21 @@ async fn an_objects_fields_answer_the_same_asked_plainly_or_through_fragments() 
            name @include(if: $yes) gradeLevel @skip(if: $yes) school { label: name name } } } }",
         "query($yes: Boolean!) { students(first: 10) { nodes { id ident: id id
            name @include(if: $yes) gradeLevel @skip(if: $yes) school { label: name name } } } }",
+        "query($yes: Boolean!) { students(first: 10) { count: totalCount totalCount
+           nodes { id ident: id name @include(if: $yes) gradeLevel @skip(if: $yes)
+           school { label: name name } } } }",
     ] {
         let mixed = read(&app, &admin, query, json!({ "yes": true })).await;
+        // A connection's count under an alias and its own name, where asked.
+        for key in ["count", "totalCount"] {
+            if let Some(count) = mixed["students"].get(key) {
+                assert_eq!(count, &plain["students"]["totalCount"], "{key}");
+            }
+        }
+        assert_eq!(
+            mixed["students"].get("count").is_some(),
+            query.contains("count:")
+        );
         let mixed = mixed["students"]["nodes"].as_array().expect("nodes");
         assert_eq!(mixed.len(), students.len());
         for (student, mixed) in students.iter().zip(mixed) {

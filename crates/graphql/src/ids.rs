@@ -82,8 +82,8 @@ mod tests {
             encode("ProgressEntry", uuid).0,
             URL_SAFE_NO_PAD.encode("ProgressEntry:0190f1a2-b3c4-7d5e-8f60-718293a4b5c6")
         );
-        // Type names too long for the stack buffer (27 letters and more) are written the
-        // same way, and round-trip.
+        // A 27-letter type name fills the stack buffer exactly; longer ones go through
+        // `format!`: all are written the same way, and round-trip.
         for kind in ["A".repeat(27), "B".repeat(28), "C".repeat(90)] {
             let id = encode(&kind, uuid);
             assert_eq!(

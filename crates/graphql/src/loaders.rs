@@ -112,8 +112,9 @@ pub type LoadError = Arc<DomainError>;
 /// Loads the values of a batch of keys of one kind: async-graphql's `Loader`, with maps
 /// on foldhash rather than SipHash. A dashboard makes about a thousand loads, each
 /// looked up in its request's maps and in its batch's answer, and SipHash was a tenth
-/// of its instructions. The keys are ids of rows the viewer may read, at most as many
-/// as a request's cost allows, and foldhash's seed is random each process.
+/// of its instructions. Keys may be chosen by the client (`nodes(ids:)`, `node(id:)`),
+/// but a request holds at most as many as its cost allows, and foldhash's seed is
+/// random each process.
 pub trait Load<K> {
     type Value: Send + Sync + Clone + 'static;
 

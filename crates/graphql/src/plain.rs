@@ -8,7 +8,8 @@
 //! goal's progress entries alone are three thousand fields). [`Plain`] wraps such an
 //! object: the fields it names as [`Fields::PLAIN`] are resolved in turn by the
 //! object's own resolver as the selection is walked, and the others (those that load)
-//! concurrently with each other, as before, without a box each. A selection with a
+//! concurrently with each other, each in a box (so that one object's future does not
+//! hold the next one's), as the executor boxes every field. A selection with a
 //! fragment, a directive or a key asked for twice goes the executor's own way. The
 //! schema is the object's own: [`Plain`] takes its name and registration.
 //!

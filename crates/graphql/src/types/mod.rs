@@ -21,16 +21,16 @@ use async_graphql::Context;
 
 use crate::context::RequestContext;
 use crate::error::{ApiResult, OrGraphql};
-use crate::loaders::Batch;
+use crate::loaders::{Batch, Load};
 
 /// Loads one value through the viewer's data loader.
 pub(crate) async fn load<K>(
     ctx: &Context<'_>,
     key: K,
-) -> ApiResult<Option<<Batch as crate::loaders::Load<K>>::Value>>
+) -> ApiResult<Option<<Batch as Load<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    Batch: crate::loaders::Load<K>,
+    Batch: Load<K>,
 {
     ctx.loads()?.load(key).await.gql()
 }
